@@ -1,0 +1,148 @@
+using Diffrax.Contracts;
+using Diffrax.Solvers.Lanes;
+using Diffrax.Solvers.RungeKutta;
+using Diffrax.Solvers.States;
+using Diffrax.Solvers.Terms;
+
+namespace Diffrax.Solvers.Integrate;
+
+/// <summary>How steps are chosen: constant <c>dt0</c>, or adaptive with a PID controller.</summary>
+public sealed record StepSize
+{
+    /// <summary>The PID options; null means constant steps of <c>dt0</c>.</summary>
+    public PidOptions? Pid { get; init; }
+
+    /// <summary>Constant steps.</summary>
+    public static StepSize Constant { get; } = new();
+    /// <summary>Adaptive steps.</summary>
+    public static StepSize Adaptive(PidOptions options) => new() { Pid = options };
+}
+
+/// <summary>A terminating event given as a struct condition (kernel-safe) — see <see cref="IEvent{T, TY}"/>.</summary>
+public static class Diffeq
+{
+    /// <summary>Default step budget, as in Diffrax.</summary>
+    public const int DefaultMaxSteps = 4096;
+
+    /// <summary>
+    /// Solves dy/dt = f(t, y) from <paramref name="t0"/> to <paramref name="t1"/> (backwards when t1 &lt; t0) with
+    /// solver <typeparamref name="TTab"/>. The Diffrax <c>diffeqsolve</c> for ODEs.
+    /// </summary>
+    public static Solution<TY> Solve<TTab, TField, TY>(TTab solver, TField field, double t0, double t1, double? dt0, TY y0,
+        StepSize? stepSize = null, SaveAt? saveAt = null, int maxSteps = DefaultMaxSteps)
+        where TTab : struct, IExplicitRungeKutta
+        where TField : struct, IVectorField<F64, TY>
+        where TY : struct, IState<TY, F64>
+        => Solve<TTab, OdeTerm<TField, F64, TY>, TY, F64, TY, NoEvent<F64, TY>>(new OdeTerm<TField, F64, TY>(field), t0, t1, dt0, y0, stepSize, saveAt, maxSteps, default);
+
+    /// <summary>As <see cref="Solve{TTab, TField, TY}"/>, stopping at the first sign change of <paramref name="ev"/>'s condition.</summary>
+    public static Solution<TY> SolveWithEvent<TTab, TField, TY, TEvent>(TTab solver, TField field, double t0, double t1, double? dt0, TY y0,
+        TEvent ev, StepSize? stepSize = null, SaveAt? saveAt = null, int maxSteps = DefaultMaxSteps)
+        where TTab : struct, IExplicitRungeKutta
+        where TField : struct, IVectorField<F64, TY>
+        where TY : struct, IState<TY, F64>
+        where TEvent : struct, IEvent<F64, TY>
+        => Solve<TTab, OdeTerm<TField, F64, TY>, TY, F64, TY, TEvent>(new OdeTerm<TField, F64, TY>(field), t0, t1, dt0, y0, stepSize, saveAt, maxSteps, ev);
+
+    /// <summary>
+    /// The general solve over any term (ODE, SDE, CDE): validates the request (throwing before any work), then runs
+    /// the one integrate loop on a single scalar lane.
+    /// </summary>
+    public static Solution<TY> Solve<TTab, TTerm, TY, TC, TF, TEvent>(TTerm term, double t0, double t1, double? dt0, TY y0,
+        StepSize? stepSize, SaveAt? saveAt, int maxSteps, TEvent ev)
+        where TTab : struct, IExplicitRungeKutta
+        where TTerm : struct, ITerm<F64, TY, TC, TF>
+        where TY : struct, IState<TY, F64>
+        where TF : struct, IState<TF, F64>
+        where TEvent : struct, IEvent<F64, TY>
+    {
+        stepSize ??= StepSize.Constant;
+        saveAt ??= SaveAt.Final;
+        double dir = Validate<TTab>(t0, t1, dt0, stepSize, maxSteps);
+        for (int i = 0; i < TY.Dim; i++)
+            if (!double.IsFinite(TY.Get(y0, i).V)) throw new ArgumentException($"y0[{i}] = {TY.Get(y0, i).V} is not finite.", nameof(y0));
+        var record = new SingleSolveRecord<TY> { SaveTaus = saveAt.Taus(t0, t1), SaveSteps = saveAt.Steps };
+        if (saveAt.Dense) record.Dense = new DenseSteps<TTab, TY>();
+
+        var s = new LaneState<F64, TY, TF>
+        {
+            Tau = new F64(dir * t0), TauEnd = new F64(dir * t1), H = new F64(dt0 is { } d ? Math.Abs(d) : 0),
+            Member = F64.Zero, Active = F64.True, Y = y0,
+        };
+        var noRefill = default(NoRefill<TTerm, F64, TY>);
+        var opt = new LoopOptions(dir, maxSteps);
+        bool recordSteps = saveAt.Steps || saveAt.Dense;
+        if (stepSize.Pid is { } pid)
+        {
+            var inner = new PidController<F64>(pid, TTab.ErrorOrder);
+            if (pid.StepTs.Count > 0 || pid.JumpTs.Count > 0)
+            {
+                var ctl = new TimedController<PidController<F64>, F64>(inner, pid.StepTs.Select(t => dir * t), pid.JumpTs.Select(t => dir * t));
+                RunWith(ref s, ref term, ref ctl, record, ev, ref noRefill, opt, recordSteps);
+            }
+            else RunWith(ref s, ref term, ref inner, record, ev, ref noRefill, opt, recordSteps);
+        }
+        else
+        {
+            var ctl = default(ConstantStepSize<F64>);
+            RunWith(ref s, ref term, ref ctl, record, ev, ref noRefill, opt, recordSteps);
+        }
+
+        var st = record.Stats;
+        return new Solution<TY>(t0, t1, record.Ts.ToArray(), record.Ys.ToArray(), (ResultCode)(int)record.Result, record.TFinal, record.YFinal,
+            new SolveStatistics((long)st.Steps.V, (long)st.Accepted.V, (long)st.Rejected.V, (long)st.Nfe.V), record.Dense);
+
+        void RunWith<TCtl>(ref LaneState<F64, TY, TF> s, ref TTerm term, ref TCtl ctl, SingleSolveRecord<TY> rec, TEvent ev,
+            ref NoRefill<TTerm, F64, TY> refill, LoopOptions opt, bool steps) where TCtl : struct, IStepSizeController<F64>
+        {
+            if (steps)
+            {
+                var sink = new StepsSink<TY>(rec);
+                Integrator.Run<TTab, TTerm, TCtl, StepsSink<TY>, TEvent, NoRefill<TTerm, F64, TY>, F64, TY, TC, TF>(ref s, ref term, ref ctl, ref sink, ev, ref refill, opt);
+            }
+            else
+            {
+                var sink = new TimesSink<TY>(rec);
+                Integrator.Run<TTab, TTerm, TCtl, TimesSink<TY>, TEvent, NoRefill<TTerm, F64, TY>, F64, TY, TC, TF>(ref s, ref term, ref ctl, ref sink, ev, ref refill, opt);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Checks a solve request before any work and returns the direction (+1 or −1). Throws
+    /// <see cref="ArgumentException"/> naming the offending input.
+    /// </summary>
+    public static double Validate<TTab>(double t0, double t1, double? dt0, StepSize stepSize, int maxSteps) where TTab : struct, IExplicitRungeKutta
+    {
+        TableauChecks<TTab>.Ensure();
+        if (!double.IsFinite(t0)) throw new ArgumentException($"t0 = {t0} is not finite.", nameof(t0));
+        if (!double.IsFinite(t1)) throw new ArgumentException($"t1 = {t1} is not finite.", nameof(t1));
+        if (maxSteps < 1) throw new ArgumentException($"max_steps = {maxSteps} must be at least 1.", nameof(maxSteps));
+        double dir = t1 >= t0 ? 1 : -1;
+        if (dt0 is { } d)
+        {
+            if (!double.IsFinite(d) || d == 0) throw new ArgumentException($"dt0 = {d} must be a finite non-zero step.", nameof(dt0));
+            if (t1 != t0 && Math.Sign(d) != Math.Sign(t1 - t0))
+                throw new ArgumentException($"dt0 = {d} points away from t1 = {t1} (t0 = {t0}); use dt0 with the sign of t1 - t0.", nameof(dt0));
+        }
+        if (stepSize.Pid is { } pid)
+        {
+            pid.Validate();
+            if (TTab.ErrorOrder == 0)
+                throw new ArgumentException($"Solver {TTab.Name} has no embedded error estimate, so it cannot adapt its step; use a constant step size with dt0.", "stepsize");
+        }
+        else
+        {
+            if (dt0 is null) throw new ArgumentException("A constant step size needs dt0.", nameof(dt0));
+            if (t0 == t1) throw new ArgumentException($"t0 == t1 = {t0}: the span is empty, so there are no steps to take with dt0 = {dt0}.", nameof(t1));
+        }
+        return dir;
+    }
+}
+
+/// <summary>Runs <see cref="TableauCheck.Verify{TTab}"/> once per tableau type.</summary>
+internal static class TableauChecks<TTab> where TTab : struct, IExplicitRungeKutta
+{
+    private static readonly Lazy<bool> Checked = new(() => { TableauCheck.Verify<TTab>(); return true; });
+    public static void Ensure() => _ = Checked.Value;
+}

@@ -1,0 +1,339 @@
+using System.Runtime.CompilerServices;
+using Diffrax.Contracts;
+using Diffrax.Solvers.Lanes;
+using Diffrax.Solvers.RungeKutta;
+using Diffrax.Solvers.States;
+using Diffrax.Solvers.Terms;
+
+namespace Diffrax.Solvers.Integrate;
+
+/// <summary>Everything the loop tracks per lane. Times are τ = direction · t, so τ increases.</summary>
+public struct LaneState<T, TY, TF>
+    where T : struct, IScalar<T>
+    where TY : struct, IState<TY, T>
+    where TF : struct, IState<TF, T>
+{
+    /// <summary>Current time (τ).</summary>
+    public T Tau;
+    /// <summary>End time (τ).</summary>
+    public T TauEnd;
+    /// <summary>Next step length (positive; 0 before the start means "choose automatically").</summary>
+    public T H;
+    /// <summary>Member index solved in the lane (−1 when none).</summary>
+    public T Member;
+    /// <summary><see cref="ResultCode"/> as a number.</summary>
+    public T Result;
+    /// <summary>Mask of lanes still solving.</summary>
+    public T Active;
+    /// <summary>Index of the next save time.</summary>
+    public T SaveIndex;
+    /// <summary>Event function at the current point.</summary>
+    public T G0;
+    /// <summary>τ of the next save time (cached from the sink; +∞ when none is left).</summary>
+    public T NextSaveTau;
+    /// <summary>Current state.</summary>
+    public TY Y;
+    /// <summary>Vector field at the current point.</summary>
+    public TF F0;
+    /// <summary>Statistics.</summary>
+    public SolveStats<T> Stats;
+}
+
+/// <summary>Loop settings shared by all lanes of a solve.</summary>
+public readonly record struct LoopOptions(double Direction, double MaxSteps);
+
+/// <summary>
+/// The one integrate loop. Every solve — a single scalar solve, an ensemble on SIMD lanes, a GPU thread —
+/// runs through <see cref="Run"/>; controllers, savers, events and lane refill are strategies plugged into it.
+/// Stepping is branch-free across lanes: accept/reject, clipping to the end, finished lanes and failures are
+/// masks, so each lane keeps its own t and dt.
+/// </summary>
+public static class Integrator
+{
+    /// <summary>
+    /// Solves every active lane of <paramref name="s"/> to its end (τ, τ end, y0, member and first step set by the
+    /// caller; a first step of 0 is chosen automatically), refilling finished lanes through <paramref name="refill"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run<TTab, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(
+        ref LaneState<T, TY, TF> s, ref TTerm term, ref TCtl ctl, ref TSink sink, in TEvent ev, ref TRefill refill, LoopOptions opt)
+        where TTab : struct, IExplicitRungeKutta
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where TCtl : struct, IStepSizeController<T>
+        where TSink : struct, ISaveSink<T, TY>
+        where TEvent : struct, IEvent<T, TY>
+        where TRefill : struct, IRefill<TTerm, T, TY>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        Begin<TTab, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(s.Active, ref s, ref term, ref ctl, ref sink, ev, opt);
+        RkStages<TY> k = default;
+        while (T.Any(s.Active))
+        {
+            T finished = StepUntilAnyFinishes<TTab, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(ref s, ref term, ref ctl, ref sink, ev, ref k, opt);
+            if (!T.Any(finished)) break;
+            sink.Finish(finished, s.Member, s.Result, T.From(opt.Direction) * s.Tau, s.Y, s.Stats);
+            T fresh = refill.Refill(finished, ref term, ref s.Tau, ref s.TauEnd, ref s.Y, ref s.Member, ref s.H);
+            if (T.Any(fresh))
+            {
+                s.Active = T.Or(s.Active, fresh);
+                Begin<TTab, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(fresh, ref s, ref term, ref ctl, ref sink, ev, opt);
+            }
+        }
+    }
+
+    /// <summary>Starts the lanes of <paramref name="mask"/>: vector field, first step, saves at t0, event value.</summary>
+    private static void Begin<TTab, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(
+        T mask, ref LaneState<T, TY, TF> s, ref TTerm term, ref TCtl ctl, ref TSink sink, in TEvent ev, LoopOptions opt)
+        where TTab : struct, IExplicitRungeKutta
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where TCtl : struct, IStepSizeController<T>
+        where TSink : struct, ISaveSink<T, TY>
+        where TEvent : struct, IEvent<T, TY>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        T dir = T.From(opt.Direction);
+        T t = dir * s.Tau;
+        TF f = term.Vf(t, s.Y);
+        s.F0 = TF.Select(mask, f, s.F0);
+        s.Stats.Steps = T.Select(mask, T.Zero, s.Stats.Steps);
+        s.Stats.Accepted = T.Select(mask, T.Zero, s.Stats.Accepted);
+        s.Stats.Rejected = T.Select(mask, T.Zero, s.Stats.Rejected);
+        s.Stats.Nfe = T.Select(mask, T.One, s.Stats.Nfe);
+        s.Result = T.Select(mask, T.Zero, s.Result);
+        s.SaveIndex = T.Select(mask, T.Zero, s.SaveIndex);
+        ctl.Reset(mask);
+        T auto = T.And(mask, T.LessEqual(s.H, T.Zero));
+        if (T.Any(auto))
+        {
+            T h0 = TCtl.Adaptive
+                ? InitialStep<TTerm, T, TY, TC, TF>(term, t, dir, s.Y, f, ctl.Rtol, ctl.Atol, TTab.ErrorOrder > 0 ? TTab.ErrorOrder + 1 : TTab.Order, ref s.Stats.Nfe, auto)
+                : s.TauEnd - s.Tau;
+            s.H = T.Select(auto, h0, s.H);
+        }
+        if (TEvent.Enabled) s.G0 = T.Select(mask, ev.Condition(t, s.Y), s.G0);
+        // Saves at (or before) t0.
+        T idx = s.SaveIndex;
+        T next = sink.SaveTau(s.Member, idx);
+        T m = T.And(mask, T.LessEqual(next, s.Tau));
+        while (T.Any(m))
+        {
+            sink.Save(m, s.Member, idx, t, s.Y);
+            idx = T.Select(m, idx + T.One, idx);
+            next = sink.SaveTau(s.Member, idx);
+            m = T.And(m, T.LessEqual(next, s.Tau));
+        }
+        s.SaveIndex = idx;
+        s.NextSaveTau = T.Select(mask, next, s.NextSaveTau);
+    }
+
+    /// <summary>
+    /// Hairer–Wanner's starting step (Hairer, Nørsett &amp; Wanner I, §II.4): compares the sizes of y0, f(t0, y0) and
+    /// the change of f over a trial Euler step to choose h with local error near the tolerance.
+    /// </summary>
+    internal static T InitialStep<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T dir, in TY y0, in TF f0, T rtol, T atol, int order, ref T nfe, T mask)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        T invDim = T.From(1.0 / TY.Dim);
+        TY k1 = term.Prod(f0, term.Contr(t0, t0 + dir));
+        T d0 = T.Sqrt(TY.SumSquaredScaled(y0, y0, y0, rtol, atol) * invDim);
+        T d1 = T.Sqrt(TY.SumSquaredScaled(k1, y0, y0, rtol, atol) * invDim);
+        T small = T.Or(T.Less(d0, T.From(1e-5)), T.Less(d1, T.From(1e-5)));
+        T h0 = T.Select(small, T.From(1e-6), T.From(0.01) * d0 / d1);
+        h0 = T.Select(T.IsFinite(h0), h0, T.From(1e-6));
+        TY y1 = TY.Add(y0, term.Prod(f0, term.Contr(t0, t0 + dir * h0)));
+        TF f1 = term.Vf(t0 + dir * h0, y1);
+        nfe = T.Select(mask, nfe + T.One, nfe);
+        TY k1b = term.Prod(f1, term.Contr(t0, t0 + dir));
+        T d2 = T.Sqrt(TY.SumSquaredScaled(TY.Sub(k1b, k1), y0, y0, rtol, atol) * invDim) / h0;
+        T dm = T.Max(d1, d2);
+        T h1 = T.Select(T.LessEqual(dm, T.From(1e-15)), T.Max(T.From(1e-6), h0 * T.From(1e-3)),
+            T.Pow(T.From(0.01) / dm, T.From(1.0 / order)));
+        T h = T.Min(T.From(100.0) * h0, h1);
+        return T.Select(T.IsFinite(h), h, T.From(1e-6));
+    }
+
+    /// <summary>
+    /// The hot loop: steps all active lanes until at least one finishes, and returns the mask of lanes that just
+    /// finished (zero if none was active). Kept apart from refill and start-up code so the JIT keeps it tight.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static T StepUntilAnyFinishes<TTab, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(
+        ref LaneState<T, TY, TF> s, ref TTerm term, ref TCtl ctl, ref TSink sink, in TEvent ev, ref RkStages<TY> k, LoopOptions opt)
+        where TTab : struct, IExplicitRungeKutta
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where TCtl : struct, IStepSizeController<T>
+        where TSink : struct, ISaveSink<T, TY>
+        where TEvent : struct, IEvent<T, TY>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        T dir = T.From(opt.Direction);
+        T maxSteps = T.From(opt.MaxSteps);
+        T invDim = T.From(1.0 / TY.Dim);
+        T stageEvals = T.From(TTab.Fsal ? TTab.Stages - 1 : TTab.Stages);
+        while (true)
+        {
+            T active = s.Active;
+            if (!T.Any(active)) return T.Zero;
+            T tau = s.Tau;
+            T remaining = s.TauEnd - tau;
+            T hUse = ctl.Clip(tau, T.Min(s.H, remaining), out T endsOnJump, out T nextTau);
+            T reaching = T.LessEqual(remaining, hUse);
+            T t0 = dir * tau;
+            T hReal = dir * hUse;
+            ExplicitRungeKuttaEngine.Step<TTab, TTerm, T, TY, TC, TF>(term, t0, hReal, s.Y, s.F0, TCtl.Adaptive, ref k, out TY y1, out TY err, out TF fLast);
+            // A non-finite vector field at an accepted point cannot be cured by a smaller step.
+            T nonFinite = T.AndNot(active, TY.AllFinite(k.K0));
+            T errorNorm = TCtl.Adaptive ? T.Sqrt(TY.SumSquaredScaled(err, s.Y, y1, ctl.Rtol, ctl.Atol) * invDim) : T.Zero;
+            ctl.Adapt(active, errorNorm, hUse, out T accept, out T hNext, out T dtMinFailed);
+            nonFinite = T.Or(nonFinite, T.AndNot(accept, TY.AllFinite(y1)));
+            // Rejected down to the last representable step with a non-finite error: the field is not finite here.
+            if (TCtl.Adaptive)
+                nonFinite = T.Or(nonFinite, T.And(T.AndNot(active, accept), T.And(T.Equal(tau + hNext, tau), T.AndNot(T.True, T.IsFinite(errorNorm)))));
+            accept = T.AndNot(accept, nonFinite);
+            dtMinFailed = T.AndNot(dtMinFailed, nonFinite);
+            T rejected = T.AndNot(active, accept);
+            s.Stats.Steps = T.Select(active, s.Stats.Steps + T.One, s.Stats.Steps);
+            s.Stats.Accepted = T.Select(accept, s.Stats.Accepted + T.One, s.Stats.Accepted);
+            s.Stats.Rejected = T.Select(rejected, s.Stats.Rejected + T.One, s.Stats.Rejected);
+            s.Stats.Nfe = T.Select(active, s.Stats.Nfe + stageEvals, s.Stats.Nfe);
+
+            T tauNew = T.Select(reaching, s.TauEnd, T.Select(endsOnJump, nextTau, tau + hUse));
+            TF fNew;
+            if (TTab.Fsal)
+            {
+                fNew = fLast;
+                T jumped = T.And(accept, endsOnJump);
+                if (T.Any(jumped))
+                {
+                    fNew = TF.Select(jumped, term.Vf(dir * tauNew, y1), fLast);
+                    s.Stats.Nfe = T.Select(jumped, s.Stats.Nfe + T.One, s.Stats.Nfe);
+                }
+            }
+            else
+            {
+                fNew = term.Vf(dir * tauNew, y1);
+                s.Stats.Nfe = T.Select(accept, s.Stats.Nfe + T.One, s.Stats.Nfe);
+            }
+
+            T tauStop = tauNew;
+            TY yEnd = y1;
+            T eventHit = T.Zero;
+            if (TEvent.Enabled)
+            {
+                T g1 = ev.Condition(dir * tauNew, y1);
+                T g0 = s.G0;
+                T crossing = T.And(T.AndNot(accept, T.Equal(g0, T.Zero)), T.Or(T.Less(g0 * g1, T.Zero), T.Equal(g1, T.Zero)));
+                if (T.Any(crossing))
+                {
+                    TY kEndE = KEnd<TTab, TTerm, T, TY, TC, TF>(term, k, fNew, t0, hReal);
+                    T theta = LocateEvent<TTab, TEvent, T, TY>(ev, crossing, g0, t0, hReal, s.Y, k, kEndE);
+                    T tauEvent = T.Fma(theta, hUse, tau);
+                    TY yEvent = ExplicitRungeKuttaEngine.Interpolate<TTab, T, TY>(theta, s.Y, k, kEndE);
+                    tauStop = T.Select(crossing, tauEvent, tauNew);
+                    yEnd = TY.Select(crossing, yEvent, y1);
+                    eventHit = crossing;
+                }
+                s.G0 = T.Select(accept, g1, s.G0);
+            }
+
+            T saveMask = T.And(accept, T.LessEqual(s.NextSaveTau, tauStop));
+            if (T.Any(saveMask))
+                SaveInStep<TTab, TTerm, TSink, T, TY, TC, TF>(saveMask, ref s, ref sink, term, k, fNew, tau, hUse, dir, tauStop, yEnd);
+            if (TSink.RecordsSteps && T.Any(accept))
+                sink.Step<TTab>(accept, s.Member, t0, dir * tauStop, s.Y, yEnd, k, KEnd<TTab, TTerm, T, TY, TC, TF>(term, k, fNew, t0, hReal));
+
+            s.Y = TY.Select(accept, yEnd, s.Y);
+            s.Tau = T.Select(accept, tauStop, tau);
+            s.F0 = TF.Select(accept, fNew, s.F0);
+            s.H = T.Select(active, hNext, s.H);
+
+            T success = T.AndNot(T.And(accept, reaching), eventHit);
+            T ended = T.Or(T.Or(success, eventHit), T.Or(nonFinite, dtMinFailed));
+            T maxed = T.AndNot(T.And(active, T.LessEqual(maxSteps, s.Stats.Steps)), ended);
+            T code = T.Select(nonFinite, T.From((double)ResultCode.NonFinite),
+                     T.Select(dtMinFailed, T.From((double)ResultCode.DtMinReached),
+                     T.Select(eventHit, T.From((double)ResultCode.EventOccurred),
+                     T.Select(maxed, T.From((double)ResultCode.MaxStepsReached), T.From((double)ResultCode.Successful)))));
+            T done = T.Or(ended, maxed);
+            if (T.Any(done))
+            {
+                s.Result = T.Select(done, code, s.Result);
+                s.Active = T.AndNot(active, done);
+                return done;
+            }
+        }
+    }
+
+    /// <summary>k_end = Prod(f(t1, y1), ΔC): the last stage for FSAL tableaus, else from the fresh evaluation.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TY KEnd<TTab, TTerm, T, TY, TC, TF>(in TTerm term, in RkStages<TY> k, in TF fNew, T t0, T hReal)
+        where TTab : struct, IExplicitRungeKutta
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+        => TTab.Fsal ? ExplicitRungeKuttaEngine.LastStage<TTab, TY>(k) : term.Prod(fNew, term.Contr(t0, t0 + hReal));
+
+    /// <summary>Stores every save time inside the accepted step, by dense interpolation.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void SaveInStep<TTab, TTerm, TSink, T, TY, TC, TF>(T m, ref LaneState<T, TY, TF> s, ref TSink sink, in TTerm term,
+        in RkStages<TY> k, in TF fNew, T tau, T hUse, T dir, T tauStop, in TY yEnd)
+        where TTab : struct, IExplicitRungeKutta
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where TSink : struct, ISaveSink<T, TY>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TY kEnd = KEnd<TTab, TTerm, T, TY, TC, TF>(term, k, fNew, dir * tau, dir * hUse);
+        T idx = s.SaveIndex;
+        T ts = s.NextSaveTau;
+        T safeH = T.Select(T.Less(T.Zero, hUse), hUse, T.One);
+        while (T.Any(m))
+        {
+            T theta = T.Min((ts - tau) / safeH, T.One);
+            TY y = ExplicitRungeKuttaEngine.Interpolate<TTab, T, TY>(theta, s.Y, k, kEnd);
+            y = TY.Select(T.Equal(ts, tauStop), yEnd, y);
+            sink.Save(m, s.Member, idx, dir * ts, y);
+            idx = T.Select(m, idx + T.One, idx);
+            ts = sink.SaveTau(s.Member, idx);
+            m = T.And(m, T.LessEqual(ts, tauStop));
+        }
+        s.SaveIndex = idx;
+        s.NextSaveTau = ts;
+    }
+
+    /// <summary>
+    /// Finds θ ∈ (0, 1] where the event function changes sign along the dense interpolant, by bisection to
+    /// double precision (events are rare; robustness beats speed here).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static T LocateEvent<TTab, TEvent, T, TY>(in TEvent ev, T crossing, T g0, T t0, T hReal, in TY y0, in RkStages<TY> k, in TY kEnd)
+        where TTab : struct, IExplicitRungeKutta
+        where TEvent : struct, IEvent<T, TY>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+    {
+        T lo = T.Zero, hi = T.One, glo = g0;
+        for (int i = 0; i < 64; i++)
+        {
+            T mid = T.From(0.5) * (lo + hi);
+            TY y = ExplicitRungeKuttaEngine.Interpolate<TTab, T, TY>(mid, y0, k, kEnd);
+            T g = ev.Condition(T.Fma(mid, hReal, t0), y);
+            T sameSide = T.Less(T.Zero, g * glo);
+            lo = T.Select(sameSide, mid, lo);
+            glo = T.Select(sameSide, g, glo);
+            hi = T.Select(sameSide, hi, mid);
+        }
+        return T.Select(crossing, hi, T.One);
+    }
+}

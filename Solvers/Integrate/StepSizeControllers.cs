@@ -1,0 +1,273 @@
+using System.Runtime.CompilerServices;
+using Diffrax.Solvers.Lanes;
+
+namespace Diffrax.Solvers.Integrate;
+
+/// <summary>
+/// Decides, per lane, whether a step is accepted and how long the next one is. Stateful per lane (a PID
+/// controller remembers earlier errors) and branch-free: every lane keeps its own step size.
+/// Times here are in the direction of integration (τ = ±t, increasing), so steps are positive.
+/// </summary>
+public interface IStepSizeController<T> where T : struct, IScalar<T>
+{
+    /// <summary>Whether the controller uses an error estimate (false: every step is accepted).</summary>
+    static abstract bool Adaptive { get; }
+    /// <summary>
+    /// Judges a step of length <paramref name="h"/> whose scaled RMS error is <paramref name="errorNorm"/>
+    /// (≤ 1 passes; NaN counts as +∞). Sets the accepted mask, the next step, and the lanes that failed
+    /// because the step would fall below dtmin.
+    /// </summary>
+    void Adapt(T active, T errorNorm, T h, out T accept, out T hNext, out T dtMinFailed);
+    /// <summary>Forgets error history in the lanes of <paramref name="mask"/> (a new member starts there).</summary>
+    void Reset(T mask);
+    /// <summary>
+    /// Clips a step of length <paramref name="h"/> starting at <paramref name="tau"/> to the controller's step
+    /// and jump times. <paramref name="endsOnJump"/> marks lanes whose step ends just before a discontinuity;
+    /// their next step restarts at <paramref name="nextTau"/> with a fresh vector-field evaluation.
+    /// </summary>
+    T Clip(T tau, T h, out T endsOnJump, out T nextTau);
+    /// <summary>Relative tolerance (used to scale error norms; 0 for constant steps).</summary>
+    T Rtol { get; }
+    /// <summary>Absolute tolerance.</summary>
+    T Atol { get; }
+}
+
+/// <summary>Constant step size: every step is accepted and the next step is the same.</summary>
+public struct ConstantStepSize<T> : IStepSizeController<T> where T : struct, IScalar<T>
+{
+    /// <inheritdoc/>
+    public static bool Adaptive => false;
+    /// <inheritdoc/>
+    public readonly T Rtol => T.Zero;
+    /// <inheritdoc/>
+    public readonly T Atol => T.Zero;
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly void Adapt(T active, T errorNorm, T h, out T accept, out T hNext, out T dtMinFailed)
+    {
+        accept = active;
+        hNext = h;
+        dtMinFailed = T.Zero;
+    }
+    /// <inheritdoc/>
+    public readonly void Reset(T mask) { }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly T Clip(T tau, T h, out T endsOnJump, out T nextTau)
+    {
+        endsOnJump = T.Zero;
+        nextTau = tau + h;
+        return h;
+    }
+}
+
+/// <summary>
+/// The PID step-size controller (Söderlind 2003; Hairer, Nørsett &amp; Wanner I §II.4 for the I part): with
+/// the inverse scaled errors εₙ = 1/‖err‖ of this and the last two accepted steps and q the order of the
+/// embedded estimate, the step is multiplied by
+/// <c>safety · εₙ^((p+i+d)/(q+1)) · εₙ₋₁^(−(p+2d)/(q+1)) · εₙ₋₂^(d/(q+1))</c>, clamped to
+/// [factormin, factormax] (and to 1 after a rejection), then to [dtmin, dtmax]. With the defaults
+/// (pcoeff = dcoeff = 0, icoeff = 1) it is the classic I controller.
+/// </summary>
+public struct PidController<T> : IStepSizeController<T> where T : struct, IScalar<T>
+{
+    private T _rtol, _atol, _prev1, _prev2;
+    private double _beta1, _beta2, _beta3, _safety, _factorMin, _factorMax, _dtMin, _dtMax;
+    private bool _forceDtMin;
+
+    /// <summary>Creates the controller. Validate options with <see cref="PidOptions.Validate"/> first.</summary>
+    public PidController(PidOptions o, int errorOrder)
+    {
+        _rtol = T.From(o.Rtol);
+        _atol = T.From(o.Atol);
+        double q1 = errorOrder + 1;
+        _beta1 = (o.Pcoeff + o.Icoeff + o.Dcoeff) / q1;
+        _beta2 = -(o.Pcoeff + 2 * o.Dcoeff) / q1;
+        _beta3 = o.Dcoeff / q1;
+        _safety = o.Safety;
+        _factorMin = o.FactorMin;
+        _factorMax = o.FactorMax;
+        _dtMin = o.DtMin;
+        _dtMax = o.DtMax;
+        _forceDtMin = o.ForceDtMin;
+        _prev1 = T.One;
+        _prev2 = T.One;
+    }
+
+    /// <inheritdoc/>
+    public static bool Adaptive => true;
+    /// <inheritdoc/>
+    public readonly T Rtol => _rtol;
+    /// <inheritdoc/>
+    public readonly T Atol => _atol;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Adapt(T active, T errorNorm, T h, out T accept, out T hNext, out T dtMinFailed)
+    {
+        // NaN error → +∞: rejected, shrink by factormin.
+        T finite = T.IsFinite(errorNorm);
+        T err = T.Select(finite, errorNorm, T.From(double.PositiveInfinity));
+        accept = T.And(active, T.LessEqual(err, T.One));
+        // ε = 1/err, bounded so a zero error gives factormax and the power stays finite.
+        T inv = T.One / T.Max(err, T.From(1e-300));
+        T factor = T.From(_safety) * T.PowApprox(inv, _beta1);
+        if (_beta2 != 0) factor = factor * T.PowApprox(_prev1, _beta2);
+        if (_beta3 != 0) factor = factor * T.PowApprox(_prev2, _beta3);
+        T upper = T.Select(accept, T.From(_factorMax), T.One);
+        factor = T.Min(T.Max(factor, T.From(_factorMin)), upper);
+        factor = T.Select(finite, factor, T.From(_factorMin));
+        T proposed = T.Min(h * factor, T.From(_dtMax));
+        T belowMin = T.Less(proposed, T.From(_dtMin));
+        if (_forceDtMin)
+        {
+            // Take dtmin and accept the step whatever its error.
+            accept = T.Or(accept, T.And(active, T.LessEqual(h, T.From(_dtMin))));
+            proposed = T.Max(proposed, T.From(_dtMin));
+            dtMinFailed = T.Zero;
+        }
+        else
+        {
+            dtMinFailed = T.AndNot(T.And(active, belowMin), accept);
+        }
+        hNext = T.Select(accept, T.Max(proposed, T.From(_dtMin)), proposed);
+        T inv1 = T.Min(inv, T.From(1e300));
+        _prev2 = T.Select(accept, _prev1, _prev2);
+        _prev1 = T.Select(accept, inv1, _prev1);
+    }
+
+    /// <inheritdoc/>
+    public void Reset(T mask)
+    {
+        _prev1 = T.Select(mask, T.One, _prev1);
+        _prev2 = T.Select(mask, T.One, _prev2);
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly T Clip(T tau, T h, out T endsOnJump, out T nextTau)
+    {
+        endsOnJump = T.Zero;
+        nextTau = tau + h;
+        return h;
+    }
+}
+
+/// <summary>Options of the <see cref="PidController{T}"/>, with Diffrax's defaults.</summary>
+public sealed record PidOptions
+{
+    /// <summary>Relative tolerance.</summary>
+    public double Rtol { get; init; } = 1e-3;
+    /// <summary>Absolute tolerance.</summary>
+    public double Atol { get; init; } = 1e-6;
+    /// <summary>Proportional coefficient.</summary>
+    public double Pcoeff { get; init; }
+    /// <summary>Integral coefficient.</summary>
+    public double Icoeff { get; init; } = 1;
+    /// <summary>Derivative coefficient.</summary>
+    public double Dcoeff { get; init; }
+    /// <summary>Smallest step; a smaller one ends the solve with DtMinReached unless <see cref="ForceDtMin"/>.</summary>
+    public double DtMin { get; init; }
+    /// <summary>Largest step.</summary>
+    public double DtMax { get; init; } = double.PositiveInfinity;
+    /// <summary>Safety factor.</summary>
+    public double Safety { get; init; } = 0.9;
+    /// <summary>Smallest factor by which a step may shrink.</summary>
+    public double FactorMin { get; init; } = 0.2;
+    /// <summary>Largest factor by which a step may grow.</summary>
+    public double FactorMax { get; init; } = 10;
+    /// <summary>At dtmin, step on (accepting the error) instead of failing.</summary>
+    public bool ForceDtMin { get; init; }
+    /// <summary>Times every step must land on (the solution is smooth there).</summary>
+    public IReadOnlyList<double> StepTs { get; init; } = [];
+    /// <summary>Times where the vector field is discontinuous: steps end just before and restart there.</summary>
+    public IReadOnlyList<double> JumpTs { get; init; } = [];
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    public void Validate()
+    {
+        Check(Rtol >= 0 && double.IsFinite(Rtol), "rtol", Rtol, "a finite number ≥ 0");
+        Check(Atol >= 0 && double.IsFinite(Atol), "atol", Atol, "a finite number ≥ 0");
+        Check(Rtol > 0 || Atol > 0, "rtol/atol", Rtol, "at least one tolerance > 0");
+        Check(DtMin >= 0, "dtmin", DtMin, "≥ 0");
+        Check(DtMax > 0 && DtMax >= DtMin, "dtmax", DtMax, "> 0 and ≥ dtmin");
+        Check(Safety > 0 && Safety <= 1, "safety", Safety, "in (0, 1]");
+        Check(FactorMin > 0 && FactorMin <= 1, "factormin", FactorMin, "in (0, 1]");
+        Check(FactorMax >= 1, "factormax", FactorMax, "≥ 1");
+        foreach (double t in StepTs) Check(double.IsFinite(t), "step_ts", t, "finite times");
+        foreach (double t in JumpTs) Check(double.IsFinite(t), "jump_ts", t, "finite times");
+    }
+
+    private static void Check(bool ok, string field, double value, string expected)
+    {
+        if (!ok) throw new ArgumentException($"PID controller option '{field}' = {value} is invalid: expected {expected}.", field);
+    }
+}
+
+/// <summary>
+/// Wraps a controller so steps land exactly on <c>step_ts</c> and stop just short of each <c>jump_ts</c> time,
+/// restarting exactly at it with a fresh vector-field evaluation (the right-hand limit), as Diffrax does.
+/// Holds arrays, so it runs on the host backends (CPU scalar and lanes), not inside kernels.
+/// </summary>
+public struct TimedController<TCtl, T> : IStepSizeController<T>
+    where TCtl : struct, IStepSizeController<T>
+    where T : struct, IScalar<T>
+{
+    private TCtl _inner;
+    private readonly double[] _stepTaus, _jumpTaus;
+
+    /// <summary>Wraps <paramref name="inner"/>; times are in τ = direction · t, any order.</summary>
+    public TimedController(TCtl inner, IEnumerable<double> stepTaus, IEnumerable<double> jumpTaus)
+    {
+        _inner = inner;
+        _stepTaus = stepTaus.Order().ToArray();
+        _jumpTaus = jumpTaus.Order().ToArray();
+    }
+
+    /// <inheritdoc/>
+    public static bool Adaptive => TCtl.Adaptive;
+    /// <inheritdoc/>
+    public readonly T Rtol => _inner.Rtol;
+    /// <inheritdoc/>
+    public readonly T Atol => _inner.Atol;
+    /// <inheritdoc/>
+    public void Adapt(T active, T errorNorm, T h, out T accept, out T hNext, out T dtMinFailed)
+        => _inner.Adapt(active, errorNorm, h, out accept, out hNext, out dtMinFailed);
+    /// <inheritdoc/>
+    public void Reset(T mask) => _inner.Reset(mask);
+
+    /// <inheritdoc/>
+    public readonly T Clip(T tau, T h, out T endsOnJump, out T nextTau)
+    {
+        h = _inner.Clip(tau, h, out endsOnJump, out nextTau);
+        for (int lane = 0; lane < T.Width; lane++)
+        {
+            double t = T.GetLane(tau, lane), step = T.GetLane(h, lane), end = t + step;
+            double s = NextAfter(_stepTaus, t);
+            double j = NextAfter(_jumpTaus, t);
+            bool jump = false;
+            if (s <= end) { end = s; step = s - t; }
+            if (j <= end)
+            {
+                jump = true;
+                end = j;
+                step = PrevBefore(j) - t;
+            }
+            if (step <= 0) { step = j - t; jump = false; }
+            h = T.WithLane(h, lane, step);
+            nextTau = T.WithLane(nextTau, lane, jump ? j : t + step);
+            endsOnJump = T.WithLane(endsOnJump, lane, jump ? T.GetLane(T.True, lane) : 0.0);
+        }
+        return h;
+    }
+
+    private static double NextAfter(double[] times, double t)
+    {
+        int i = Array.BinarySearch(times, t);
+        i = i >= 0 ? i + 1 : ~i;
+        while (i < times.Length && times[i] <= t) i++;
+        return i < times.Length ? times[i] : double.PositiveInfinity;
+    }
+
+    private static double PrevBefore(double t) => Math.BitDecrement(t);
+}
