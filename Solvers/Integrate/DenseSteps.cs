@@ -1,6 +1,7 @@
 using Diffrax.Solvers.Lanes;
 using Diffrax.Solvers.RungeKutta;
 using Diffrax.Solvers.States;
+using Diffrax.Solvers.Terms;
 
 namespace Diffrax.Solvers.Integrate;
 
@@ -44,15 +45,17 @@ internal abstract class DenseSteps<TY> where TY : struct, IState<TY, F64>
     public abstract TY Derivative(double t);
 }
 
-internal sealed class DenseSteps<TTab, TY> : DenseSteps<TY>
-    where TTab : struct, IExplicitRungeKutta
+internal sealed class DenseSteps<TSolver, TTerm, TY, TC, TF> : DenseSteps<TY>
+    where TSolver : struct, ISolverStepper<TTerm, F64, TY, TC, TF>
+    where TTerm : struct, ITerm<F64, TY, TC, TF>
     where TY : struct, IState<TY, F64>
+    where TF : struct, IState<TF, F64>
 {
     public override TY Evaluate(double t)
     {
         int i = Find(t, out double theta);
         RkStages<TY> k = Ks[i];
-        return ExplicitRungeKuttaEngine.Interpolate<TTab, F64, TY>(new F64(theta), Y0s[i], k, KEnds[i]);
+        return TSolver.Interpolate(new F64(theta), Y0s[i], k, KEnds[i]);
     }
 
     public override TY Derivative(double t)
@@ -60,14 +63,6 @@ internal sealed class DenseSteps<TTab, TY> : DenseSteps<TY>
         int i = Find(t, out double theta);
         double h = T1s[i] - T0s[i];
         RkStages<TY> k = Ks[i];
-        TY d = TY.Splat(F64.Zero);
-        // dy/dt = (1/h) Σ wᵢ'(θ) kᵢ, with wᵢ' exact from dual numbers.
-        for (int s = 0; s <= TTab.Stages; s++)
-        {
-            double w = TTab.DenseWeight(s, new Dual(theta, 1)).D;
-            TY ks = s < TTab.Stages ? ExplicitRungeKuttaEngine.Get(k, s) : KEnds[i];
-            d = TY.Fma(new F64(w / h), ks, d);
-        }
-        return d;
+        return TY.Scale(new F64(1.0 / h), TSolver.InterpolateDerivative(new F64(theta), Y0s[i], k, KEnds[i]));
     }
 }

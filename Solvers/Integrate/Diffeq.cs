@@ -45,8 +45,7 @@ public static class Diffeq
         => Solve<TTab, OdeTerm<TField, F64, TY>, TY, F64, TY, TEvent>(new OdeTerm<TField, F64, TY>(field), t0, t1, dt0, y0, stepSize, saveAt, maxSteps, ev);
 
     /// <summary>
-    /// The general solve over any term (ODE, SDE, CDE): validates the request (throwing before any work), then runs
-    /// the one integrate loop on a single scalar lane.
+    /// The general solve over any term (ODE, SDE, CDE) with an explicit Runge–Kutta tableau.
     /// </summary>
     public static Solution<TY> Solve<TTab, TTerm, TY, TC, TF, TEvent>(TTerm term, double t0, double t1, double? dt0, TY y0,
         StepSize? stepSize, SaveAt? saveAt, int maxSteps, TEvent ev)
@@ -56,13 +55,29 @@ public static class Diffeq
         where TF : struct, IState<TF, F64>
         where TEvent : struct, IEvent<F64, TY>
     {
+        TableauChecks<TTab>.Ensure();
+        return SolveWith<ErkStepper<TTab, TTerm, F64, TY, TC, TF>, TTerm, TY, TC, TF, TEvent>(default, term, t0, t1, dt0, y0, stepSize, saveAt, maxSteps, ev);
+    }
+
+    /// <summary>
+    /// The general solve with any stepper: validates the request (throwing before any work), then runs the one
+    /// integrate loop on a single scalar lane.
+    /// </summary>
+    public static Solution<TY> SolveWith<TSolver, TTerm, TY, TC, TF, TEvent>(TSolver solver, TTerm term, double t0, double t1, double? dt0, TY y0,
+        StepSize? stepSize, SaveAt? saveAt, int maxSteps, TEvent ev)
+        where TSolver : struct, ISolverStepper<TTerm, F64, TY, TC, TF>
+        where TTerm : struct, ITerm<F64, TY, TC, TF>
+        where TY : struct, IState<TY, F64>
+        where TF : struct, IState<TF, F64>
+        where TEvent : struct, IEvent<F64, TY>
+    {
         stepSize ??= StepSize.Constant;
         saveAt ??= SaveAt.Final;
-        double dir = Validate<TTab>(t0, t1, dt0, stepSize, maxSteps);
+        double dir = Validate(TSolver.Name, TSolver.ErrorOrder, t0, t1, dt0, stepSize, maxSteps);
         for (int i = 0; i < TY.Dim; i++)
             if (!double.IsFinite(TY.Get(y0, i).V)) throw new ArgumentException($"y0[{i}] = {TY.Get(y0, i).V} is not finite.", nameof(y0));
         var record = new SingleSolveRecord<TY> { SaveTaus = saveAt.Taus(t0, t1), SaveSteps = saveAt.Steps };
-        if (saveAt.Dense) record.Dense = new DenseSteps<TTab, TY>();
+        if (saveAt.Dense) record.Dense = new DenseSteps<TSolver, TTerm, TY, TC, TF>();
 
         var s = new LaneState<F64, TY, TF>
         {
@@ -74,36 +89,36 @@ public static class Diffeq
         bool recordSteps = saveAt.Steps || saveAt.Dense;
         if (stepSize.Pid is { } pid)
         {
-            var inner = new PidController<F64>(pid, TTab.ErrorOrder);
+            var inner = new PidController<F64>(pid, TSolver.ErrorOrder);
             if (pid.StepTs.Count > 0 || pid.JumpTs.Count > 0)
             {
                 var ctl = new TimedController<PidController<F64>, F64>(inner, pid.StepTs.Select(t => dir * t), pid.JumpTs.Select(t => dir * t));
-                RunWith(ref s, ref term, ref ctl, record, ev, ref noRefill, opt, recordSteps);
+                RunWith(ref solver, ref s, ref term, ref ctl, record, ev, ref noRefill, opt, recordSteps);
             }
-            else RunWith(ref s, ref term, ref inner, record, ev, ref noRefill, opt, recordSteps);
+            else RunWith(ref solver, ref s, ref term, ref inner, record, ev, ref noRefill, opt, recordSteps);
         }
         else
         {
             var ctl = default(ConstantStepSize<F64>);
-            RunWith(ref s, ref term, ref ctl, record, ev, ref noRefill, opt, recordSteps);
+            RunWith(ref solver, ref s, ref term, ref ctl, record, ev, ref noRefill, opt, recordSteps);
         }
 
         var st = record.Stats;
         return new Solution<TY>(t0, t1, record.Ts.ToArray(), record.Ys.ToArray(), (ResultCode)(int)record.Result, record.TFinal, record.YFinal,
             new SolveStatistics((long)st.Steps.V, (long)st.Accepted.V, (long)st.Rejected.V, (long)st.Nfe.V), record.Dense);
 
-        void RunWith<TCtl>(ref LaneState<F64, TY, TF> s, ref TTerm term, ref TCtl ctl, SingleSolveRecord<TY> rec, TEvent ev,
+        static void RunWith<TCtl>(ref TSolver solver, ref LaneState<F64, TY, TF> s, ref TTerm term, ref TCtl ctl, SingleSolveRecord<TY> rec, TEvent ev,
             ref NoRefill<TTerm, F64, TY> refill, LoopOptions opt, bool steps) where TCtl : struct, IStepSizeController<F64>
         {
             if (steps)
             {
                 var sink = new StepsSink<TY>(rec);
-                Integrator.Run<TTab, TTerm, TCtl, StepsSink<TY>, TEvent, NoRefill<TTerm, F64, TY>, F64, TY, TC, TF>(ref s, ref term, ref ctl, ref sink, ev, ref refill, opt);
+                Integrator.Run<TSolver, TTerm, TCtl, StepsSink<TY>, TEvent, NoRefill<TTerm, F64, TY>, F64, TY, TC, TF>(ref solver, ref s, ref term, ref ctl, ref sink, ev, ref refill, opt);
             }
             else
             {
                 var sink = new TimesSink<TY>(rec);
-                Integrator.Run<TTab, TTerm, TCtl, TimesSink<TY>, TEvent, NoRefill<TTerm, F64, TY>, F64, TY, TC, TF>(ref s, ref term, ref ctl, ref sink, ev, ref refill, opt);
+                Integrator.Run<TSolver, TTerm, TCtl, TimesSink<TY>, TEvent, NoRefill<TTerm, F64, TY>, F64, TY, TC, TF>(ref solver, ref s, ref term, ref ctl, ref sink, ev, ref refill, opt);
             }
         }
     }
@@ -112,9 +127,8 @@ public static class Diffeq
     /// Checks a solve request before any work and returns the direction (+1 or −1). Throws
     /// <see cref="ArgumentException"/> naming the offending input.
     /// </summary>
-    public static double Validate<TTab>(double t0, double t1, double? dt0, StepSize stepSize, int maxSteps) where TTab : struct, IExplicitRungeKutta
+    public static double Validate(string solverName, int errorOrder, double t0, double t1, double? dt0, StepSize stepSize, int maxSteps)
     {
-        TableauChecks<TTab>.Ensure();
         if (!double.IsFinite(t0)) throw new ArgumentException($"t0 = {t0} is not finite.", nameof(t0));
         if (!double.IsFinite(t1)) throw new ArgumentException($"t1 = {t1} is not finite.", nameof(t1));
         if (maxSteps < 1) throw new ArgumentException($"max_steps = {maxSteps} must be at least 1.", nameof(maxSteps));
@@ -128,8 +142,8 @@ public static class Diffeq
         if (stepSize.Pid is { } pid)
         {
             pid.Validate();
-            if (TTab.ErrorOrder == 0)
-                throw new ArgumentException($"Solver {TTab.Name} has no embedded error estimate, so it cannot adapt its step; use a constant step size with dt0.", "stepsize");
+            if (errorOrder == 0)
+                throw new ArgumentException($"Solver {solverName} has no embedded error estimate, so it cannot adapt its step; use a constant step size with dt0.", "stepsize");
         }
         else
         {
@@ -141,8 +155,9 @@ public static class Diffeq
 }
 
 /// <summary>Runs <see cref="TableauCheck.Verify{TTab}"/> once per tableau type.</summary>
-internal static class TableauChecks<TTab> where TTab : struct, IExplicitRungeKutta
+public static class TableauChecks<TTab> where TTab : struct, IExplicitRungeKutta
 {
     private static readonly Lazy<bool> Checked = new(() => { TableauCheck.Verify<TTab>(); return true; });
+    /// <summary>Verifies the tableau the first time it is used.</summary>
     public static void Ensure() => _ = Checked.Value;
 }

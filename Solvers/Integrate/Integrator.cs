@@ -55,9 +55,9 @@ public static class Integrator
     /// caller; a first step of 0 is chosen automatically), refilling finished lanes through <paramref name="refill"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run<TTab, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(
-        ref LaneState<T, TY, TF> s, ref TTerm term, ref TCtl ctl, ref TSink sink, in TEvent ev, ref TRefill refill, LoopOptions opt)
-        where TTab : struct, IExplicitRungeKutta
+    public static void Run<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(
+        ref TSolver solver, ref LaneState<T, TY, TF> s, ref TTerm term, ref TCtl ctl, ref TSink sink, in TEvent ev, ref TRefill refill, LoopOptions opt)
+        where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where TCtl : struct, IStepSizeController<T>
         where TSink : struct, ISaveSink<T, TY>
@@ -67,26 +67,26 @@ public static class Integrator
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        Begin<TTab, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(s.Active, ref s, ref term, ref ctl, ref sink, ev, opt);
+        Begin<TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(s.Active, ref s, ref term, ref ctl, ref sink, ev, opt);
         RkStages<TY> k = default;
         while (T.Any(s.Active))
         {
-            T finished = StepUntilAnyFinishes<TTab, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(ref s, ref term, ref ctl, ref sink, ev, ref k, opt);
+            T finished = StepUntilAnyFinishes<TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(ref solver, ref s, ref term, ref ctl, ref sink, ev, ref k, opt);
             if (!T.Any(finished)) break;
             sink.Finish(finished, s.Member, s.Result, T.From(opt.Direction) * s.Tau, s.Y, s.Stats);
             T fresh = refill.Refill(finished, ref term, ref s.Tau, ref s.TauEnd, ref s.Y, ref s.Member, ref s.H);
             if (T.Any(fresh))
             {
                 s.Active = T.Or(s.Active, fresh);
-                Begin<TTab, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(fresh, ref s, ref term, ref ctl, ref sink, ev, opt);
+                Begin<TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(fresh, ref s, ref term, ref ctl, ref sink, ev, opt);
             }
         }
     }
 
     /// <summary>Starts the lanes of <paramref name="mask"/>: vector field, first step, saves at t0, event value.</summary>
-    private static void Begin<TTab, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(
+    private static void Begin<TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(
         T mask, ref LaneState<T, TY, TF> s, ref TTerm term, ref TCtl ctl, ref TSink sink, in TEvent ev, LoopOptions opt)
-        where TTab : struct, IExplicitRungeKutta
+        where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where TCtl : struct, IStepSizeController<T>
         where TSink : struct, ISaveSink<T, TY>
@@ -110,7 +110,7 @@ public static class Integrator
         if (T.Any(auto))
         {
             T h0 = TCtl.Adaptive
-                ? InitialStep<TTerm, T, TY, TC, TF>(term, t, dir, s.Y, f, ctl.Rtol, ctl.Atol, TTab.ErrorOrder > 0 ? TTab.ErrorOrder + 1 : TTab.Order, ref s.Stats.Nfe, auto)
+                ? InitialStep<TTerm, T, TY, TC, TF>(term, t, dir, s.Y, f, ctl.Rtol, ctl.Atol, TSolver.ErrorOrder > 0 ? TSolver.ErrorOrder + 1 : (int)Math.Ceiling(TSolver.Order), ref s.Stats.Nfe, auto)
                 : s.TauEnd - s.Tau;
             s.H = T.Select(auto, h0, s.H);
         }
@@ -164,9 +164,9 @@ public static class Integrator
     /// finished (zero if none was active). Kept apart from refill and start-up code so the JIT keeps it tight.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static T StepUntilAnyFinishes<TTab, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(
-        ref LaneState<T, TY, TF> s, ref TTerm term, ref TCtl ctl, ref TSink sink, in TEvent ev, ref RkStages<TY> k, LoopOptions opt)
-        where TTab : struct, IExplicitRungeKutta
+    public static T StepUntilAnyFinishes<TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(
+        ref TSolver solver, ref LaneState<T, TY, TF> s, ref TTerm term, ref TCtl ctl, ref TSink sink, in TEvent ev, ref RkStages<TY> k, LoopOptions opt)
+        where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where TCtl : struct, IStepSizeController<T>
         where TSink : struct, ISaveSink<T, TY>
@@ -178,7 +178,7 @@ public static class Integrator
         T dir = T.From(opt.Direction);
         T maxSteps = T.From(opt.MaxSteps);
         T invDim = T.From(1.0 / TY.Dim);
-        T stageEvals = T.From(TTab.Fsal ? TTab.Stages - 1 : TTab.Stages);
+        T stageEvals = T.From(TSolver.EvaluationsPerStep);
         while (true)
         {
             T active = s.Active;
@@ -189,7 +189,7 @@ public static class Integrator
             T reaching = T.LessEqual(remaining, hUse);
             T t0 = dir * tau;
             T hReal = dir * hUse;
-            ExplicitRungeKuttaEngine.Step<TTab, TTerm, T, TY, TC, TF>(term, t0, hReal, s.Y, s.F0, TCtl.Adaptive, ref k, out TY y1, out TY err, out TF fLast);
+            solver.Step(term, t0, hReal, s.Y, s.F0, TCtl.Adaptive, ref k, out TY y1, out TY err, out TF fLast);
             // A non-finite vector field at an accepted point cannot be cured by a smaller step.
             T nonFinite = T.AndNot(active, TY.AllFinite(k.K0));
             T errorNorm = TCtl.Adaptive ? T.Sqrt(TY.SumSquaredScaled(err, s.Y, y1, ctl.Rtol, ctl.Atol) * invDim) : T.Zero;
@@ -201,6 +201,7 @@ public static class Integrator
             accept = T.AndNot(accept, nonFinite);
             dtMinFailed = T.AndNot(dtMinFailed, nonFinite);
             T rejected = T.AndNot(active, accept);
+            solver.Commit(accept);
             s.Stats.Steps = T.Select(active, s.Stats.Steps + T.One, s.Stats.Steps);
             s.Stats.Accepted = T.Select(accept, s.Stats.Accepted + T.One, s.Stats.Accepted);
             s.Stats.Rejected = T.Select(rejected, s.Stats.Rejected + T.One, s.Stats.Rejected);
@@ -208,7 +209,7 @@ public static class Integrator
 
             T tauNew = T.Select(reaching, s.TauEnd, T.Select(endsOnJump, nextTau, tau + hUse));
             TF fNew;
-            if (TTab.Fsal)
+            if (TSolver.Fsal)
             {
                 fNew = fLast;
                 T jumped = T.And(accept, endsOnJump);
@@ -234,10 +235,10 @@ public static class Integrator
                 T crossing = T.And(T.AndNot(accept, T.Equal(g0, T.Zero)), T.Or(T.Less(g0 * g1, T.Zero), T.Equal(g1, T.Zero)));
                 if (T.Any(crossing))
                 {
-                    TY kEndE = KEnd<TTab, TTerm, T, TY, TC, TF>(term, k, fNew, t0, hReal);
-                    T theta = LocateEvent<TTab, TEvent, T, TY>(ev, crossing, g0, t0, hReal, s.Y, k, kEndE);
+                    TY kEndE = KEnd<TSolver, TTerm, T, TY, TC, TF>(term, k, fNew, t0, hReal);
+                    T theta = LocateEvent<TSolver, TTerm, TEvent, T, TY, TC, TF>(ev, crossing, g0, t0, hReal, s.Y, k, kEndE);
                     T tauEvent = T.Fma(theta, hUse, tau);
-                    TY yEvent = ExplicitRungeKuttaEngine.Interpolate<TTab, T, TY>(theta, s.Y, k, kEndE);
+                    TY yEvent = TSolver.Interpolate(theta, s.Y, k, kEndE);
                     tauStop = T.Select(crossing, tauEvent, tauNew);
                     yEnd = TY.Select(crossing, yEvent, y1);
                     eventHit = crossing;
@@ -247,9 +248,9 @@ public static class Integrator
 
             T saveMask = T.And(accept, T.LessEqual(s.NextSaveTau, tauStop));
             if (T.Any(saveMask))
-                SaveInStep<TTab, TTerm, TSink, T, TY, TC, TF>(saveMask, ref s, ref sink, term, k, fNew, tau, hUse, dir, tauStop, yEnd);
+                SaveInStep<TSolver, TTerm, TSink, T, TY, TC, TF>(saveMask, ref s, ref sink, term, k, fNew, tau, hUse, dir, tauStop, yEnd);
             if (TSink.RecordsSteps && T.Any(accept))
-                sink.Step<TTab>(accept, s.Member, t0, dir * tauStop, s.Y, yEnd, k, KEnd<TTab, TTerm, T, TY, TC, TF>(term, k, fNew, t0, hReal));
+                sink.Step<TSolver, TTerm, TC, TF>(accept, s.Member, t0, dir * tauStop, s.Y, yEnd, k, KEnd<TSolver, TTerm, T, TY, TC, TF>(term, k, fNew, t0, hReal));
 
             s.Y = TY.Select(accept, yEnd, s.Y);
             s.Tau = T.Select(accept, tauStop, tau);
@@ -275,33 +276,33 @@ public static class Integrator
 
     /// <summary>k_end = Prod(f(t1, y1), ΔC): the last stage for FSAL tableaus, else from the fresh evaluation.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TY KEnd<TTab, TTerm, T, TY, TC, TF>(in TTerm term, in RkStages<TY> k, in TF fNew, T t0, T hReal)
-        where TTab : struct, IExplicitRungeKutta
+    private static TY KEnd<TSolver, TTerm, T, TY, TC, TF>(in TTerm term, in RkStages<TY> k, in TF fNew, T t0, T hReal)
+        where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where T : struct, IScalar<T>
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
-        => TTab.Fsal ? ExplicitRungeKuttaEngine.LastStage<TTab, TY>(k) : term.Prod(fNew, term.Contr(t0, t0 + hReal));
+        => term.Prod(fNew, term.Contr(t0, t0 + hReal));
 
     /// <summary>Stores every save time inside the accepted step, by dense interpolation.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void SaveInStep<TTab, TTerm, TSink, T, TY, TC, TF>(T m, ref LaneState<T, TY, TF> s, ref TSink sink, in TTerm term,
+    private static void SaveInStep<TSolver, TTerm, TSink, T, TY, TC, TF>(T m, ref LaneState<T, TY, TF> s, ref TSink sink, in TTerm term,
         in RkStages<TY> k, in TF fNew, T tau, T hUse, T dir, T tauStop, in TY yEnd)
-        where TTab : struct, IExplicitRungeKutta
+        where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where TSink : struct, ISaveSink<T, TY>
         where T : struct, IScalar<T>
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TY kEnd = KEnd<TTab, TTerm, T, TY, TC, TF>(term, k, fNew, dir * tau, dir * hUse);
+        TY kEnd = KEnd<TSolver, TTerm, T, TY, TC, TF>(term, k, fNew, dir * tau, dir * hUse);
         T idx = s.SaveIndex;
         T ts = s.NextSaveTau;
         T safeH = T.Select(T.Less(T.Zero, hUse), hUse, T.One);
         while (T.Any(m))
         {
             T theta = T.Min((ts - tau) / safeH, T.One);
-            TY y = ExplicitRungeKuttaEngine.Interpolate<TTab, T, TY>(theta, s.Y, k, kEnd);
+            TY y = TSolver.Interpolate(theta, s.Y, k, kEnd);
             y = TY.Select(T.Equal(ts, tauStop), yEnd, y);
             sink.Save(m, s.Member, idx, dir * ts, y);
             idx = T.Select(m, idx + T.One, idx);
@@ -317,17 +318,19 @@ public static class Integrator
     /// double precision (events are rare; robustness beats speed here).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static T LocateEvent<TTab, TEvent, T, TY>(in TEvent ev, T crossing, T g0, T t0, T hReal, in TY y0, in RkStages<TY> k, in TY kEnd)
-        where TTab : struct, IExplicitRungeKutta
+    private static T LocateEvent<TSolver, TTerm, TEvent, T, TY, TC, TF>(in TEvent ev, T crossing, T g0, T t0, T hReal, in TY y0, in RkStages<TY> k, in TY kEnd)
+        where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
+        where TTerm : struct, ITerm<T, TY, TC, TF>
         where TEvent : struct, IEvent<T, TY>
         where T : struct, IScalar<T>
         where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
     {
         T lo = T.Zero, hi = T.One, glo = g0;
         for (int i = 0; i < 64; i++)
         {
             T mid = T.From(0.5) * (lo + hi);
-            TY y = ExplicitRungeKuttaEngine.Interpolate<TTab, T, TY>(mid, y0, k, kEnd);
+            TY y = TSolver.Interpolate(mid, y0, k, kEnd);
             T g = ev.Condition(T.Fma(mid, hReal, t0), y);
             T sameSide = T.Less(T.Zero, g * glo);
             lo = T.Select(sameSide, mid, lo);

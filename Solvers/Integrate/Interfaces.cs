@@ -26,14 +26,17 @@ public interface ISaveSink<T, TY>
     where T : struct, IScalar<T>
     where TY : struct, IState<TY, T>
 {
-    /// <summary>Whether <see cref="Step{TTab}"/> should be called for every accepted step (SaveAt steps/dense).</summary>
+    /// <summary>Whether <see cref="Step{TSolver, TTerm, TC, TF}"/> should be called for every accepted step (SaveAt steps/dense).</summary>
     static abstract bool RecordsSteps { get; }
     /// <summary>τ (= direction · t) of save number <paramref name="index"/> of the lane's member; +∞ past the last.</summary>
     T SaveTau(T member, T index);
     /// <summary>Stores <paramref name="y"/> at time <paramref name="t"/> as save <paramref name="index"/> in the lanes of <paramref name="mask"/>.</summary>
     void Save(T mask, T member, T index, T t, in TY y);
     /// <summary>An accepted step from (t0, y0) to (t1, y1) with its stages, for step saving and dense output.</summary>
-    void Step<TTab>(T mask, T member, T t0, T t1, in TY y0, in TY y1, in RkStages<TY> k, in TY kEnd) where TTab : struct, IExplicitRungeKutta;
+    void Step<TSolver, TTerm, TC, TF>(T mask, T member, T t0, T t1, in TY y0, in TY y1, in RkStages<TY> k, in TY kEnd)
+        where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
+        where TTerm : struct, Terms.ITerm<T, TY, TC, TF>
+        where TF : struct, IState<TF, T>;
     /// <summary>The lanes of <paramref name="mask"/> finished their member: final time, state, result code and statistics.</summary>
     void Finish(T mask, T member, T result, T t, in TY y, in SolveStats<T> stats);
 }

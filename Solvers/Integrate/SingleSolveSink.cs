@@ -1,6 +1,7 @@
 using Diffrax.Solvers.Lanes;
 using Diffrax.Solvers.RungeKutta;
 using Diffrax.Solvers.States;
+using Diffrax.Solvers.Terms;
 
 namespace Diffrax.Solvers.Integrate;
 
@@ -29,7 +30,8 @@ internal struct TimesSink<TY>(SingleSolveRecord<TY> r) : ISaveSink<F64, TY> wher
         if (mask.V == 0) return;
         r.Ts.Add(t.V); r.Ys.Add(y);
     }
-    public readonly void Step<TTab>(F64 mask, F64 member, F64 t0, F64 t1, in TY y0, in TY y1, in RkStages<TY> k, in TY kEnd) where TTab : struct, IExplicitRungeKutta { }
+    public readonly void Step<TSolver, TTerm, TC, TF>(F64 mask, F64 member, F64 t0, F64 t1, in TY y0, in TY y1, in RkStages<TY> k, in TY kEnd)
+        where TSolver : struct, ISolverStepper<TTerm, F64, TY, TC, TF> where TTerm : struct, ITerm<F64, TY, TC, TF> where TF : struct, IState<TF, F64> { }
     public readonly void Finish(F64 mask, F64 member, F64 result, F64 t, in TY y, in SolveStats<F64> stats)
     {
         r.Result = result.V; r.TFinal = t.V; r.YFinal = y; r.Stats = stats;
@@ -46,7 +48,8 @@ internal struct StepsSink<TY>(SingleSolveRecord<TY> r) : ISaveSink<F64, TY> wher
         if (mask.V == 0) return;
         r.Ts.Add(t.V); r.Ys.Add(y);
     }
-    public readonly void Step<TTab>(F64 mask, F64 member, F64 t0, F64 t1, in TY y0, in TY y1, in RkStages<TY> k, in TY kEnd) where TTab : struct, IExplicitRungeKutta
+    public readonly void Step<TSolver, TTerm, TC, TF>(F64 mask, F64 member, F64 t0, F64 t1, in TY y0, in TY y1, in RkStages<TY> k, in TY kEnd)
+        where TSolver : struct, ISolverStepper<TTerm, F64, TY, TC, TF> where TTerm : struct, ITerm<F64, TY, TC, TF> where TF : struct, IState<TF, F64>
     {
         if (mask.V == 0) return;
         if (r.SaveSteps) { r.Ts.Add(t1.V); r.Ys.Add(y1); }

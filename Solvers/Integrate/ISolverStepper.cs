@@ -1,0 +1,87 @@
+using System.Runtime.CompilerServices;
+using Diffrax.Solvers.Lanes;
+using Diffrax.Solvers.RungeKutta;
+using Diffrax.Solvers.States;
+using Diffrax.Solvers.Terms;
+
+namespace Diffrax.Solvers.Integrate;
+
+/// <summary>
+/// What the integrate loop needs from a solver: one step over a term, its error estimate, and its dense
+/// interpolant. Explicit Runge–Kutta tableaus get this through <see cref="ErkStepper{TTab, TTerm, T, TY, TC, TF}"/>;
+/// stochastic solvers that need the drift and diffusion apart (Milstein, SRA, reversible Heun) implement it for
+/// their own term shape. A stepper instance may carry per-lane state between steps.
+/// </summary>
+public interface ISolverStepper<TTerm, T, TY, TC, TF>
+    where TTerm : struct, ITerm<T, TY, TC, TF>
+    where T : struct, IScalar<T>
+    where TY : struct, IState<TY, T>
+    where TF : struct, IState<TF, T>
+{
+    /// <summary>Name used in job files.</summary>
+    static abstract string Name { get; }
+    /// <summary>Order of the method (strong order for SDE solvers).</summary>
+    static abstract double Order { get; }
+    /// <summary>Order of the embedded error estimate (0 = none: constant steps only).</summary>
+    static abstract int ErrorOrder { get; }
+    /// <summary>Whether the returned last vector field is the field at (t1, y1), reusable as the next first one.</summary>
+    static abstract bool Fsal { get; }
+    /// <summary>Vector-field evaluations per step beyond the one at the start point (for statistics).</summary>
+    static abstract int EvaluationsPerStep { get; }
+
+    /// <summary>One step from (t0, y0) of signed length h; <paramref name="f0"/> is the field at (t0, y0).</summary>
+    void Step(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError, ref RkStages<TY> k, out TY y1, out TY err, out TF fLast);
+    /// <summary>A step that was taken is final (accepted lanes in <paramref name="accept"/>); stateful solvers commit here.</summary>
+    void Commit(T accept);
+    /// <summary>Dense output at fraction θ of a step, from what <see cref="Step"/> left in <paramref name="k"/>.</summary>
+    static abstract TY Interpolate(T theta, in TY y0, in RkStages<TY> k, in TY kEnd);
+    /// <summary>d/dθ of <see cref="Interpolate"/> (host side: dense derivatives of single solves).</summary>
+    static abstract TY InterpolateDerivative(T theta, in TY y0, in RkStages<TY> k, in TY kEnd);
+}
+
+/// <summary>Any explicit Runge–Kutta tableau as a stepper: the generic engine plus the tableau's interpolant.</summary>
+public struct ErkStepper<TTab, TTerm, T, TY, TC, TF> : ISolverStepper<TTerm, T, TY, TC, TF>
+    where TTab : struct, IExplicitRungeKutta
+    where TTerm : struct, ITerm<T, TY, TC, TF>
+    where T : struct, IScalar<T>
+    where TY : struct, IState<TY, T>
+    where TF : struct, IState<TF, T>
+{
+    /// <inheritdoc/>
+    public static string Name => TTab.Name;
+    /// <inheritdoc/>
+    public static double Order => TTab.Order;
+    /// <inheritdoc/>
+    public static int ErrorOrder => TTab.ErrorOrder;
+    /// <inheritdoc/>
+    public static bool Fsal => TTab.Fsal;
+    /// <inheritdoc/>
+    public static int EvaluationsPerStep => TTab.Fsal ? TTab.Stages - 1 : TTab.Stages;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly void Step(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError, ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
+        => ExplicitRungeKuttaEngine.Step<TTab, TTerm, T, TY, TC, TF>(term, t0, h, y0, f0, wantError, ref k, out y1, out err, out fLast);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly void Commit(T accept) { }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TY Interpolate(T theta, in TY y0, in RkStages<TY> k, in TY kEnd)
+        => ExplicitRungeKuttaEngine.Interpolate<TTab, T, TY>(theta, y0, k, kEnd);
+    /// <inheritdoc/>
+    public static TY InterpolateDerivative(T theta, in TY y0, in RkStages<TY> k, in TY kEnd)
+    {
+        // Exact weight derivatives from dual numbers, per lane slot.
+        TY d = TY.Splat(T.Zero);
+        for (int s = 0; s <= TTab.Stages; s++)
+        {
+            T w = T.Zero;
+            for (int lane = 0; lane < T.Width; lane++)
+                w = T.WithLane(w, lane, TTab.DenseWeight(s, new Dual(T.GetLane(theta, lane), 1)).D);
+            TY ks = s < TTab.Stages ? ExplicitRungeKuttaEngine.Get(k, s) : kEnd;
+            d = TY.Fma(w, ks, d);
+        }
+        return d;
+    }
+}
