@@ -1,0 +1,120 @@
+using Diffrax.Contracts;
+using Diffrax.Solvers.Integrate;
+using Diffrax.Solvers.Lanes;
+using Diffrax.Solvers.Models;
+using Diffrax.Solvers.RungeKutta;
+using Diffrax.Solvers.States;
+using Diffrax.Solvers.Terms;
+
+namespace Diffrax.Solvers.Ensembles;
+
+/// <summary>Hands out member indices to worker threads in blocks (one atomic add per block, not per member).</summary>
+internal sealed class MemberQueue(int members, int block)
+{
+    private int _next;
+    public int Members { get; } = members;
+
+    public bool TryClaim(out int start, out int end)
+    {
+        int s = Interlocked.Add(ref _next, block) - block;
+        start = s;
+        end = Math.Min(s + block, Members);
+        return s < Members;
+    }
+}
+
+/// <summary>Host sink of an ensemble: scatters lane slots into the result's column buffers.</summary>
+internal struct EnsembleSink<T, TY>(EnsembleResult r, double[] saveTaus) : ISaveSink<T, TY>
+    where T : struct, IScalar<T>
+    where TY : struct, IState<TY, T>
+{
+    public static bool RecordsSteps => false;
+
+    public readonly T SaveTau(T member, T index)
+    {
+        T r0 = T.Zero;
+        for (int lane = 0; lane < T.Width; lane++)
+        {
+            double i = T.GetLane(index, lane);
+            r0 = T.WithLane(r0, lane, i < saveTaus.Length && T.GetLane(member, lane) >= 0 ? saveTaus[(int)i] : double.PositiveInfinity);
+        }
+        return r0;
+    }
+
+    public readonly void Save(T mask, T member, T index, T t, in TY y)
+    {
+        long m = r.Members;
+        for (int lane = 0; lane < T.Width; lane++)
+        {
+            if (T.GetLane(mask, lane) == 0) continue;
+            long at = (long)T.GetLane(index, lane) * m + (long)T.GetLane(member, lane);
+            for (int c = 0; c < TY.Dim; c++) r.Saved[c][at] = T.GetLane(TY.Get(y, c), lane);
+        }
+    }
+
+    public readonly void Step<TSolver, TTerm, TC, TF>(T mask, T member, T t0, T t1, in TY y0, in TY y1, in RkStages<TY> k, in TY kEnd)
+        where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where TF : struct, IState<TF, T>
+    { }
+
+    public readonly void Finish(T mask, T member, T result, T t, in TY y, in SolveStats<T> stats)
+    {
+        for (int lane = 0; lane < T.Width; lane++)
+        {
+            if (T.GetLane(mask, lane) == 0) continue;
+            int m = (int)T.GetLane(member, lane);
+            if (m < 0) continue;
+            for (int c = 0; c < TY.Dim; c++) r.Final[c][m] = T.GetLane(TY.Get(y, c), lane);
+            r.TFinal[m] = T.GetLane(t, lane);
+            r.Results[m] = (ResultCode)(int)T.GetLane(result, lane);
+            r.Steps[m] = (int)T.GetLane(stats.Steps, lane);
+            r.Accepted[m] = (int)T.GetLane(stats.Accepted, lane);
+            r.Rejected[m] = (int)T.GetLane(stats.Rejected, lane);
+            r.Nfe[m] = (int)T.GetLane(stats.Nfe, lane);
+        }
+    }
+}
+
+/// <summary>Lane refill for an ODE ensemble: finished lanes take the next unsolved members of the queue.</summary>
+internal struct EnsembleRefill<TModel, T, TY> : IRefill<OdeTerm<TModel, T, TY>, T, TY>
+    where TModel : struct, IModel<TModel, T, TY>
+    where T : struct, IScalar<T>
+    where TY : struct, IState<TY, T>
+{
+    private readonly EnsembleProblem _p;
+    private readonly MemberQueue _queue;
+    private readonly T[] _laneParams;
+    private readonly int _nParams;
+    private readonly double _dir;
+    private int _next, _end;
+
+    public EnsembleRefill(EnsembleProblem p, MemberQueue queue, int nParams)
+    {
+        _p = p; _queue = queue; _nParams = nParams;
+        _laneParams = new T[Math.Max(nParams, 1)];
+        _dir = p.T1 >= p.T0 ? 1 : -1;
+        _next = _end = 0;
+    }
+
+    public T Refill(T finished, ref OdeTerm<TModel, T, TY> term, ref T tau, ref T tauEnd, ref TY y, ref T member, ref T h)
+    {
+        T fresh = T.Zero;
+        int dim = TY.Dim;
+        for (int lane = 0; lane < T.Width; lane++)
+        {
+            if (T.GetLane(finished, lane) == 0) continue;
+            if (_next >= _end && !_queue.TryClaim(out _next, out _end)) { member = T.WithLane(member, lane, -1); continue; }
+            int m = _next++;
+            member = T.WithLane(member, lane, m);
+            tau = T.WithLane(tau, lane, _dir * _p.T0);
+            tauEnd = T.WithLane(tauEnd, lane, _dir * _p.T1);
+            h = T.WithLane(h, lane, _p.Dt0 is { } d ? Math.Abs(d) : 0);
+            for (int c = 0; c < dim; c++) TY.Set(ref y, c, T.WithLane(TY.Get(y, c), lane, _p.Y0[(long)m * dim + c]));
+            for (int q = 0; q < _nParams; q++) _laneParams[q] = T.WithLane(_laneParams[q], lane, _p.Params[(long)m * _nParams + q]);
+            fresh = T.WithLane(fresh, lane, T.GetLane(T.True, lane));
+        }
+        if (T.Any(fresh)) term = new OdeTerm<TModel, T, TY>(TModel.Create(new ArrayParams<T>(_laneParams)));
+        return fresh;
+    }
+}

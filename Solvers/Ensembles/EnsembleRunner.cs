@@ -1,0 +1,98 @@
+using System.Runtime.CompilerServices;
+using Diffrax.Solvers.Integrate;
+using Diffrax.Solvers.Lanes;
+using Diffrax.Solvers.Models;
+using Diffrax.Solvers.RungeKutta;
+using Diffrax.Solvers.States;
+using Diffrax.Solvers.Terms;
+
+namespace Diffrax.Solvers.Ensembles;
+
+/// <summary>
+/// Solves an ensemble on the CPU: SIMD lanes × threads. Each thread runs one lane group through the one
+/// integrate loop; a lane whose member finishes takes the next unsolved member (lane refill), so members with
+/// very different step counts keep every lane busy. Results do not depend on thread count, lane width or order:
+/// every member is solved from its own inputs only.
+/// </summary>
+public static class EnsembleRunner
+{
+    /// <summary>Members claimed from the shared queue at a time.</summary>
+    public const int ClaimBlock = 64;
+
+    /// <summary>
+    /// Solves every member of <paramref name="p"/> with tableau <typeparamref name="TTab"/> on lane type
+    /// <typeparamref name="T"/> using <paramref name="threads"/> threads (default: all cores).
+    /// Throws <see cref="ArgumentException"/> for an invalid problem before any work.
+    /// </summary>
+    public static EnsembleResult Run<TTab, TModel, T, TY>(EnsembleProblem p, int threads = 0)
+        where TTab : struct, IExplicitRungeKutta
+        where TModel : struct, IModel<TModel, T, TY>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+    {
+        TableauChecks<TTab>.Ensure();
+        int dim = TY.Dim, nParams = TModel.Info.Params.Count;
+        Validate(p, dim, nParams);
+        StepSize stepSize = p.Pid is { } pid ? StepSize.Adaptive(pid) : StepSize.Constant;
+        double dir = Diffeq.Validate(TTab.Name, TTab.ErrorOrder, p.T0, p.T1, p.Dt0, stepSize, p.MaxSteps);
+        double[] saveTaus = p.SaveAt.Taus(p.T0, p.T1);
+        double[] ts = saveTaus.Select(tau => dir * tau).ToArray();
+        var result = new EnsembleResult(p.Members, dim, ts);
+        var queue = new MemberQueue(p.Members, ClaimBlock);
+        if (threads <= 0) threads = Environment.ProcessorCount;
+        threads = Math.Max(1, Math.Min(threads, (p.Members + T.Width - 1) / T.Width));
+        var opt = new LoopOptions(dir, p.MaxSteps);
+
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, _ =>
+        {
+            var sink = new EnsembleSink<T, TY>(result, saveTaus);
+            var refill = new EnsembleRefill<TModel, T, TY>(p, queue, nParams);
+            if (p.Pid is { } o)
+            {
+                var pidCtl = new PidController<T>(o, TTab.ErrorOrder);
+                if (o.StepTs.Count > 0 || o.JumpTs.Count > 0)
+                {
+                    var timed = new TimedController<PidController<T>, T>(pidCtl, o.StepTs.Select(t => dir * t), o.JumpTs.Select(t => dir * t));
+                    Worker<TTab, TModel, TimedController<PidController<T>, T>, T, TY>(ref timed, ref sink, ref refill, opt);
+                }
+                else Worker<TTab, TModel, PidController<T>, T, TY>(ref pidCtl, ref sink, ref refill, opt);
+            }
+            else
+            {
+                var constant = default(ConstantStepSize<T>);
+                Worker<TTab, TModel, ConstantStepSize<T>, T, TY>(ref constant, ref sink, ref refill, opt);
+            }
+        });
+        return result;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Worker<TTab, TModel, TCtl, T, TY>(ref TCtl ctl, ref EnsembleSink<T, TY> sink, ref EnsembleRefill<TModel, T, TY> refill, LoopOptions opt)
+        where TTab : struct, IExplicitRungeKutta
+        where TModel : struct, IModel<TModel, T, TY>
+        where TCtl : struct, IStepSizeController<T>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+    {
+        var s = new LaneState<T, TY, TY> { Member = T.From(-1) };
+        var term = default(OdeTerm<TModel, T, TY>);
+        s.Active = refill.Refill(T.True, ref term, ref s.Tau, ref s.TauEnd, ref s.Y, ref s.Member, ref s.H);
+        if (!T.Any(s.Active)) return;
+        var solver = default(ErkStepper<TTab, OdeTerm<TModel, T, TY>, T, TY, T, TY>);
+        var ev = default(NoEvent<T, TY>);
+        Integrator.Run<ErkStepper<TTab, OdeTerm<TModel, T, TY>, T, TY, T, TY>, OdeTerm<TModel, T, TY>, TCtl, EnsembleSink<T, TY>, NoEvent<T, TY>,
+            EnsembleRefill<TModel, T, TY>, T, TY, T, TY>(ref solver, ref s, ref term, ref ctl, ref sink, ev, ref refill, opt);
+    }
+
+    /// <summary>Checks array shapes and values; messages name the field and the offending index.</summary>
+    public static void Validate(EnsembleProblem p, int dim, int nParams)
+    {
+        if (p.Members < 1) throw new ArgumentException($"ensemble members = {p.Members} must be at least 1.", "members");
+        if (p.Y0.Length != (long)p.Members * dim)
+            throw new ArgumentException($"y0 has {p.Y0.Length} values but {p.Members} members × {dim} states need {(long)p.Members * dim}.", "y0");
+        if (p.Params.Length != (long)p.Members * nParams)
+            throw new ArgumentException($"params has {p.Params.Length} values but {p.Members} members × {nParams} parameters need {(long)p.Members * nParams}.", "params");
+        for (long i = 0; i < p.Y0.Length; i++)
+            if (!double.IsFinite(p.Y0[i])) throw new ArgumentException($"y0 of member {i / dim}, component {i % dim} is {p.Y0[i]}, not finite.", "y0");
+    }
+}

@@ -1,0 +1,121 @@
+using Diffrax.Contracts;
+using Diffrax.Solvers.Ensembles;
+using Diffrax.Solvers.Integrate;
+using Diffrax.Solvers.Lanes;
+using Diffrax.Solvers.Models;
+using Diffrax.Solvers.RungeKutta;
+using Diffrax.Solvers.States;
+using Xunit;
+
+namespace Diffrax.Solvers.Tests;
+
+public class EnsembleTests
+{
+    private static EnsembleProblem LorenzSweep(int n, double t1 = 1.0, double rtol = 1e-6, double atol = 1e-8)
+    {
+        var y0 = new double[n * 3];
+        var ps = new double[n * 3];
+        for (int i = 0; i < n; i++)
+        {
+            y0[3 * i] = 1 + 0.37 * (i % 7); y0[3 * i + 1] = 1 - 0.11 * (i % 5); y0[3 * i + 2] = 1 + 0.05 * i;
+            ps[3 * i] = 10; ps[3 * i + 1] = 50.0 * i / Math.Max(1, n - 1); ps[3 * i + 2] = 8.0 / 3.0;
+        }
+        return new EnsembleProblem
+        {
+            Members = n, T0 = 0, T1 = t1, Y0 = y0, Params = ps,
+            Pid = new PidOptions { Rtol = rtol, Atol = atol },
+            SaveAt = new SaveAt { T0 = true, Ts = SaveAt.Linspace(0.1, 0.9, 5), T1 = true },
+        };
+    }
+
+    private static Solution<Vec3<F64>> Single(EnsembleProblem p, int m) =>
+        Diffeq.Solve(new Tsit5(), new Lorenz<F64>(p.Params[3 * m], p.Params[3 * m + 1], p.Params[3 * m + 2]), p.T0, p.T1, p.Dt0,
+            new Vec3<F64>(p.Y0[3 * m], p.Y0[3 * m + 1], p.Y0[3 * m + 2]), StepSize.Adaptive(p.Pid!), p.SaveAt, p.MaxSteps);
+
+    [Fact]
+    public void ScalarEnsemble_MatchesSingleSolves_BitForBit()
+    {
+        var p = LorenzSweep(23);
+        var r = EnsembleRunner.Run<Tsit5, Lorenz<F64>, F64, Vec3<F64>>(p, threads: 2);
+        for (int m = 0; m < p.Members; m++)
+        {
+            var s = Single(p, m);
+            Assert.Equal(s.Result, r.Results[m]);
+            Assert.Equal(s.Stats.Accepted, r.Accepted[m]);
+            Assert.Equal(s.Stats.Rejected, r.Rejected[m]);
+            Assert.Equal(s.Stats.Nfe, r.Nfe[m]);
+            Assert.Equal(s.YFinal.X.V, r.Final[0][m]);
+            Assert.Equal(s.YFinal.Z.V, r.Final[2][m]);
+            for (int k = 0; k < s.Ts.Length; k++)
+                for (int c = 0; c < 3; c++)
+                    Assert.Equal(Vec3<F64>.Get(s.Ys[k], c).V, r.At(k, m, c));
+        }
+    }
+
+    [Fact]
+    public void Lane8AndLane16_AgreeWithScalar_BitForBit_WithDifferentStepSequences()
+    {
+        var p = LorenzSweep(101);
+        var scalar = EnsembleRunner.Run<Tsit5, Lorenz<F64>, F64, Vec3<F64>>(p, threads: 1);
+        var l8 = EnsembleRunner.Run<Tsit5, Lorenz<Lane8>, Lane8, Vec3<Lane8>>(p, threads: 2);
+        var l16 = EnsembleRunner.Run<Tsit5, Lorenz<Lane16>, Lane16, Vec3<Lane16>>(p, threads: 2);
+        Assert.True(scalar.Accepted.Distinct().Count() > 5, "members should take different numbers of steps");
+        foreach (var r in new[] { l8, l16 })
+        {
+            Assert.Equal(scalar.Accepted, r.Accepted);
+            Assert.Equal(scalar.Rejected, r.Rejected);
+            Assert.Equal(scalar.Results, r.Results);
+            for (int c = 0; c < 3; c++)
+            {
+                Assert.Equal(scalar.Final[c], r.Final[c]);
+                Assert.Equal(scalar.Saved[c], r.Saved[c]);
+            }
+        }
+    }
+
+    [Fact]
+    public void Ensemble_DoesNotDependOnThreadCount()
+    {
+        var p = LorenzSweep(64);
+        var a = EnsembleRunner.Run<Dopri5, Lorenz<Lane8>, Lane8, Vec3<Lane8>>(p, threads: 1);
+        var b = EnsembleRunner.Run<Dopri5, Lorenz<Lane8>, Lane8, Vec3<Lane8>>(p, threads: 2);
+        Assert.Equal(a.Final[1], b.Final[1]);
+        Assert.Equal(a.Nfe, b.Nfe);
+    }
+
+    [Fact]
+    public void ConstantStepRk4Ensemble_MatchesSingleSolve()
+    {
+        var p = LorenzSweep(17);
+        p = new EnsembleProblem { Members = p.Members, T0 = 0, T1 = 1, Dt0 = 1e-3, Y0 = p.Y0, Params = p.Params };
+        var r = EnsembleRunner.Run<Rk4, Lorenz<Lane8>, Lane8, Vec3<Lane8>>(p, threads: 2);
+        for (int m = 0; m < p.Members; m++)
+        {
+            var s = Diffeq.Solve(new Rk4(), new Lorenz<F64>(p.Params[3 * m], p.Params[3 * m + 1], p.Params[3 * m + 2]), 0, 1, 1e-3,
+                new Vec3<F64>(p.Y0[3 * m], p.Y0[3 * m + 1], p.Y0[3 * m + 2]));
+            Assert.Equal(1000, r.Accepted[m]);
+            Assert.Equal(s.YFinal.Y.V, r.Final[1][m]);
+        }
+    }
+
+    [Fact]
+    public void Ensemble_RecordsFailuresPerMember_WithoutStoppingOthers()
+    {
+        var p = LorenzSweep(16);
+        var q = new EnsembleProblem { Members = p.Members, T0 = 0, T1 = 1, Y0 = p.Y0, Params = p.Params, Pid = p.Pid, MaxSteps = 60 };
+        var r = EnsembleRunner.Run<Tsit5, Lorenz<Lane8>, Lane8, Vec3<Lane8>>(q, threads: 2);
+        Assert.Contains(ResultCode.MaxStepsReached, r.Results);
+        Assert.Contains(ResultCode.Successful, r.Results);
+        for (int m = 0; m < q.Members; m++)
+            Assert.Equal(r.Results[m] == ResultCode.MaxStepsReached, r.Steps[m] == 60);
+    }
+
+    [Fact]
+    public void InvalidEnsemble_IsRefusedBeforeWork_NamingTheField()
+    {
+        var p = LorenzSweep(4);
+        var bad = new EnsembleProblem { Members = 4, T0 = 0, T1 = 1, Y0 = p.Y0[..6], Params = p.Params, Pid = p.Pid };
+        var ex = Assert.Throws<ArgumentException>(() => EnsembleRunner.Run<Tsit5, Lorenz<F64>, F64, Vec3<F64>>(bad));
+        Assert.Contains("y0", ex.Message);
+    }
+}
