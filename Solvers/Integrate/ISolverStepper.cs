@@ -61,14 +61,14 @@ public struct ErkStepper<TTab, TTerm, T, TY, TC, TF> : ISolverStepper<TTerm, T, 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly void Step(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError, ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
-        => ExplicitRungeKuttaEngine.Step<TTab, TTerm, T, TY, TC, TF>(term, t0, h, y0, f0, wantError, ref k, out y1, out err, out fLast);
+        => TTab.Step<TTerm, T, TY, TC, TF>(term, t0, h, y0, f0, wantError, ref k, out y1, out err, out fLast);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly void Commit(T accept) { }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TY Interpolate(T theta, in TY y0, in RkStages<TY> k, in TY kEnd)
-        => ExplicitRungeKuttaEngine.Interpolate<TTab, T, TY>(theta, y0, k, kEnd);
+        => TTab.Interpolate<T, TY>(theta, y0, k, kEnd);
     /// <inheritdoc/>
     public static TY InterpolateDerivative(T theta, in TY y0, in RkStages<TY> k, in TY kEnd)
     {

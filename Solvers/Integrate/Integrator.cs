@@ -73,7 +73,7 @@ public static class Integrator
         {
             T finished = StepUntilAnyFinishes<TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(ref solver, ref s, ref term, ref ctl, ref sink, ev, ref k, opt);
             if (!T.Any(finished)) break;
-            sink.Finish(finished, s.Member, s.Result, T.From(opt.Direction) * s.Tau, s.Y, s.Stats);
+            sink.Finish(finished, s.Member, s.Result, T.From(opt.Direction) * s.Tau, s.Y, FinalStats<TSolver, TTerm, T, TY, TC, TF>(s.Stats));
             T fresh = refill.Refill(finished, ref term, ref s.Tau, ref s.TauEnd, ref s.Y, ref s.Member, ref s.H);
             if (T.Any(fresh))
             {
@@ -81,6 +81,23 @@ public static class Integrator
                 Begin<TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(fresh, ref s, ref term, ref ctl, ref sink, ev, opt);
             }
         }
+    }
+
+    /// <summary>
+    /// The loop counts only attempted and rejected steps and the evaluations outside the regular per-step ones; accepted
+    /// steps and total evaluations follow (every attempted step evaluates the same number of stages).
+    /// </summary>
+    private static SolveStats<T> FinalStats<TSolver, TTerm, T, TY, TC, TF>(SolveStats<T> raw)
+        where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        T perStep = T.From(TSolver.EvaluationsPerStep + (TSolver.Fsal ? 0 : 1));
+        raw.Accepted = raw.Steps - raw.Rejected;
+        raw.Nfe = T.Fma(raw.Steps, perStep, raw.Nfe);
+        return raw;
     }
 
     /// <summary>Starts the lanes of <paramref name="mask"/>: vector field, first step, saves at t0, event value.</summary>
@@ -178,7 +195,6 @@ public static class Integrator
         T dir = T.From(opt.Direction);
         T maxSteps = T.From(opt.MaxSteps);
         T invDim = T.From(1.0 / TY.Dim);
-        T stageEvals = T.From(TSolver.EvaluationsPerStep);
         while (true)
         {
             T active = s.Active;
@@ -190,22 +206,28 @@ public static class Integrator
             T t0 = dir * tau;
             T hReal = dir * hUse;
             solver.Step(term, t0, hReal, s.Y, s.F0, TCtl.Adaptive, ref k, out TY y1, out TY err, out TF fLast);
-            // A non-finite vector field at an accepted point cannot be cured by a smaller step.
-            T nonFinite = T.AndNot(active, TY.AllFinite(k.K0));
-            T errorNorm = TCtl.Adaptive ? T.Sqrt(TY.SumSquaredScaled(err, s.Y, y1, ctl.Rtol, ctl.Atol) * invDim) : T.Zero;
-            ctl.Adapt(active, errorNorm, hUse, out T accept, out T hNext, out T dtMinFailed);
-            nonFinite = T.Or(nonFinite, T.AndNot(accept, TY.AllFinite(y1)));
-            // Rejected down to the last representable step with a non-finite error: the field is not finite here.
+            T errorNorm = T.Zero, accept, hNext, dtMinFailed, nonFinite;
             if (TCtl.Adaptive)
-                nonFinite = T.Or(nonFinite, T.And(T.AndNot(active, accept), T.And(T.Equal(tau + hNext, tau), T.AndNot(T.True, T.IsFinite(errorNorm)))));
-            accept = T.AndNot(accept, nonFinite);
-            dtMinFailed = T.AndNot(dtMinFailed, nonFinite);
-            T rejected = T.AndNot(active, accept);
+            {
+                errorNorm = T.Sqrt(TY.SumSquaredScaled(err, s.Y, y1, ctl.Rtol, ctl.Atol) * invDim);
+                ctl.Adapt(active, errorNorm, hUse, out accept, out hNext, out dtMinFailed);
+                // A non-finite field at an accepted point cannot be cured by a smaller step; nor can a non-finite
+                // error once the step is down to the last representable one.
+                nonFinite = T.AndNot(active, TY.AllFinite(k.K0));
+                nonFinite = T.Or(nonFinite, T.And(T.AndNot(active, accept), T.AndNot(T.Equal(tau + hNext, tau), T.IsFinite(errorNorm))));
+                nonFinite = T.Or(nonFinite, T.AndNot(accept, TY.AllFinite(y1)));
+                accept = T.AndNot(accept, nonFinite);
+                dtMinFailed = T.AndNot(dtMinFailed, nonFinite);
+                s.Stats.Rejected = T.Select(T.AndNot(active, accept), s.Stats.Rejected + T.One, s.Stats.Rejected);
+            }
+            else
+            {
+                ctl.Adapt(active, errorNorm, hUse, out accept, out hNext, out dtMinFailed);
+                nonFinite = T.AndNot(active, TY.AllFinite(y1));
+                accept = T.AndNot(accept, nonFinite);
+            }
             solver.Commit(accept);
             s.Stats.Steps = T.Select(active, s.Stats.Steps + T.One, s.Stats.Steps);
-            s.Stats.Accepted = T.Select(accept, s.Stats.Accepted + T.One, s.Stats.Accepted);
-            s.Stats.Rejected = T.Select(rejected, s.Stats.Rejected + T.One, s.Stats.Rejected);
-            s.Stats.Nfe = T.Select(active, s.Stats.Nfe + stageEvals, s.Stats.Nfe);
 
             T tauNew = T.Select(reaching, s.TauEnd, T.Select(endsOnJump, nextTau, tau + hUse));
             TF fNew;
@@ -222,7 +244,6 @@ public static class Integrator
             else
             {
                 fNew = term.Vf(dir * tauNew, y1);
-                s.Stats.Nfe = T.Select(accept, s.Stats.Nfe + T.One, s.Stats.Nfe);
             }
 
             T tauStop = tauNew;
@@ -252,23 +273,34 @@ public static class Integrator
             if (TSink.RecordsSteps && T.Any(accept))
                 sink.Step<TSolver, TTerm, TC, TF>(accept, s.Member, t0, dir * tauStop, s.Y, yEnd, k, KEnd<TSolver, TTerm, T, TY, TC, TF>(term, k, fNew, t0, hReal));
 
-            s.Y = TY.Select(accept, yEnd, s.Y);
-            s.Tau = T.Select(accept, tauStop, tau);
-            s.F0 = TF.Select(accept, fNew, s.F0);
-            s.H = T.Select(active, hNext, s.H);
+            if (TCtl.Adaptive)
+            {
+                s.Y = TY.Select(accept, yEnd, s.Y);
+                s.Tau = T.Select(accept, tauStop, tau);
+                s.F0 = TF.Select(accept, fNew, s.F0);
+                s.H = T.Select(active, hNext, s.H);
+            }
+            else
+            {
+                // Constant steps accept every active lane; finished lanes have τ end = τ, so they take steps of
+                // length zero that change nothing (a non-finite lane stays non-finite): no masking needed.
+                s.Y = yEnd;
+                s.Tau = tauStop;
+                s.F0 = fNew;
+            }
 
-            T success = T.AndNot(T.And(accept, reaching), eventHit);
-            T ended = T.Or(T.Or(success, eventHit), T.Or(nonFinite, dtMinFailed));
-            T maxed = T.AndNot(T.And(active, T.LessEqual(maxSteps, s.Stats.Steps)), ended);
-            T code = T.Select(nonFinite, T.From((double)ResultCode.NonFinite),
-                     T.Select(dtMinFailed, T.From((double)ResultCode.DtMinReached),
-                     T.Select(eventHit, T.From((double)ResultCode.EventOccurred),
-                     T.Select(maxed, T.From((double)ResultCode.MaxStepsReached), T.From((double)ResultCode.Successful)))));
-            T done = T.Or(ended, maxed);
+            T ended = T.Or(T.Or(T.AndNot(T.And(accept, reaching), eventHit), eventHit), T.Or(nonFinite, dtMinFailed));
+            T done = T.Or(ended, T.And(active, T.LessEqual(maxSteps, s.Stats.Steps)));
             if (T.Any(done))
             {
+                T maxed = T.AndNot(done, ended);
+                T code = T.Select(nonFinite, T.From((double)ResultCode.NonFinite),
+                         T.Select(dtMinFailed, T.From((double)ResultCode.DtMinReached),
+                         T.Select(eventHit, T.From((double)ResultCode.EventOccurred),
+                         T.Select(maxed, T.From((double)ResultCode.MaxStepsReached), T.From((double)ResultCode.Successful)))));
                 s.Result = T.Select(done, code, s.Result);
                 s.Active = T.AndNot(active, done);
+                s.TauEnd = T.Select(done, s.Tau, s.TauEnd);
                 return done;
             }
         }

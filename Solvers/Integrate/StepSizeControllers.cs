@@ -73,7 +73,8 @@ public struct PidController<T> : IStepSizeController<T> where T : struct, IScala
 {
     private T _rtol, _atol, _prev1, _prev2;
     private double _beta1, _beta2, _beta3, _safety, _factorMin, _factorMax, _dtMin, _dtMax;
-    private bool _forceDtMin;
+    // A byte, not a bool: ILGPU passes the controller as a kernel parameter, and those must be blittable.
+    private byte _forceDtMin;
 
     /// <summary>Creates the controller. Validate options with <see cref="PidOptions.Validate"/> first.</summary>
     public PidController(PidOptions o, int errorOrder)
@@ -89,7 +90,7 @@ public struct PidController<T> : IStepSizeController<T> where T : struct, IScala
         _factorMax = o.FactorMax;
         _dtMin = o.DtMin;
         _dtMax = o.DtMax;
-        _forceDtMin = o.ForceDtMin;
+        _forceDtMin = o.ForceDtMin ? (byte)1 : (byte)0;
         _prev1 = T.One;
         _prev2 = T.One;
     }
@@ -102,7 +103,7 @@ public struct PidController<T> : IStepSizeController<T> where T : struct, IScala
     public readonly T Atol => _atol;
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public void Adapt(T active, T errorNorm, T h, out T accept, out T hNext, out T dtMinFailed)
     {
         // NaN error → +∞: rejected, shrink by factormin.
@@ -119,7 +120,7 @@ public struct PidController<T> : IStepSizeController<T> where T : struct, IScala
         factor = T.Select(finite, factor, T.From(_factorMin));
         T proposed = T.Min(h * factor, T.From(_dtMax));
         T belowMin = T.Less(proposed, T.From(_dtMin));
-        if (_forceDtMin)
+        if (_forceDtMin != 0)
         {
             // Take dtmin and accept the step whatever its error.
             accept = T.Or(accept, T.And(active, T.LessEqual(h, T.From(_dtMin))));

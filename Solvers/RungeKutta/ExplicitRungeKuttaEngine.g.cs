@@ -40,7 +40,7 @@ public struct RkStages<TY> where TY : struct
 }
 
 /// <summary>
-/// The generic explicit Runge–Kutta engine: one step of any <see cref="IExplicitRungeKutta"/> tableau over any
+/// The generic explicit Runge–Kutta engine: one step of any <see cref="IButcherTableau"/> over any
 /// <see cref="ITerm{T, TY, TC, TF}"/>, on any lane type. Written once; unrolled by construction.
 /// </summary>
 public static partial class ExplicitRungeKuttaEngine
@@ -57,7 +57,7 @@ public static partial class ExplicitRungeKuttaEngine
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Step<TTab, TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError,
         ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
-        where TTab : struct, IExplicitRungeKutta
+        where TTab : struct, IButcherTableau
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where T : struct, IScalar<T>
         where TY : struct, IState<TY, T>
@@ -296,7 +296,7 @@ public static partial class ExplicitRungeKuttaEngine
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TY Interpolate<TTab, T, TY>(T theta, in TY y0, in RkStages<TY> k, in TY kEnd)
-        where TTab : struct, IExplicitRungeKutta
+        where TTab : struct, IButcherTableau
         where T : struct, IScalar<T>
         where TY : struct, IState<TY, T>
     {
@@ -321,7 +321,7 @@ public static partial class ExplicitRungeKuttaEngine
 
     /// <summary>The last stage increment (k_end of an FSAL tableau), without indexing: kernel-safe.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TY LastStage<TTab, TY>(in RkStages<TY> k) where TTab : struct, IExplicitRungeKutta where TY : struct
+    public static TY LastStage<TTab, TY>(in RkStages<TY> k) where TTab : struct, IButcherTableau where TY : struct
     {
         if (TTab.Stages == 1) return k.K0;
         if (TTab.Stages == 2) return k.K1;

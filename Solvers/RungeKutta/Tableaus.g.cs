@@ -2,6 +2,8 @@
 #pragma warning disable CS1591
 using System.Runtime.CompilerServices;
 using Diffrax.Solvers.Lanes;
+using Diffrax.Solvers.States;
+using Diffrax.Solvers.Terms;
 
 namespace Diffrax.Solvers.RungeKutta;
 
@@ -35,11 +37,52 @@ public struct Euler : IExplicitRungeKutta
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double E(int i) => i switch {  _ => 0.0 };
+    /// <summary>Dense-output weight of stage 0 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W0<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t2 = theta * theta, t3 = t2 * theta;
+        T h01 = T.From(3.0) * t2 - T.From(2.0) * t3;
+        T w = T.From(1.0) * h01;
+        w = w + t3 - T.From(2.0) * t2 + theta;
+        return w;
+    }
+    /// <summary>Dense-output weight of k_end at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T WEnd<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t2 = theta * theta, t3 = t2 * theta;
+        return t3 - t2;
+    }
+    /// <inheritdoc/>
+    public static T DenseWeight<T>(int i, T theta) where T : struct, IScalar<T> => i switch { 0 => W0(theta), 1 => WEnd(theta), _ => T.Zero };
+    /// <inheritdoc/>
+    // Its own JIT root: inlined into the integrate loop it would exhaust the JIT inlining budget (measured).
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void Step<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError,
+        ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TC control = term.Contr(t0, t0 + h);
+        k.K0 = term.Prod(f0, control);
+        fLast = f0;
+        y1 = y0;
+        y1 = TY.Fma(T.From(1.0), k.K0, y1);
+        err = TY.Splat(T.Zero);
+    }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T DenseWeight<T>(int i, T theta) where T : struct, IScalar<T>
+    public static TY Interpolate<T, TY>(T theta, in TY y0, in RkStages<TY> k, in TY kEnd)
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
     {
-        return Dense.Hermite<T, Euler>(i, theta);
+        TY y = y0;
+        y = TY.Fma(W0(theta), k.K0, y);
+        y = TY.Fma(WEnd(theta), kEnd, y);
+        return y;
     }
 }
 
@@ -74,11 +117,72 @@ public struct Heun : IExplicitRungeKutta
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double E(int i) => i switch { 0 => 0.5, 1 => -0.5, _ => 0.0 };
+    /// <summary>Dense-output weight of stage 0 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W0<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t2 = theta * theta, t3 = t2 * theta;
+        T h01 = T.From(3.0) * t2 - T.From(2.0) * t3;
+        T w = T.From(0.5) * h01;
+        w = w + t3 - T.From(2.0) * t2 + theta;
+        return w;
+    }
+    /// <summary>Dense-output weight of stage 1 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W1<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t2 = theta * theta, t3 = t2 * theta;
+        T h01 = T.From(3.0) * t2 - T.From(2.0) * t3;
+        T w = T.From(0.5) * h01;
+        return w;
+    }
+    /// <summary>Dense-output weight of k_end at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T WEnd<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t2 = theta * theta, t3 = t2 * theta;
+        return t3 - t2;
+    }
+    /// <inheritdoc/>
+    public static T DenseWeight<T>(int i, T theta) where T : struct, IScalar<T> => i switch { 0 => W0(theta), 1 => W1(theta), 2 => WEnd(theta), _ => T.Zero };
+    /// <inheritdoc/>
+    // Its own JIT root: inlined into the integrate loop it would exhaust the JIT inlining budget (measured).
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void Step<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError,
+        ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TC control = term.Contr(t0, t0 + h);
+        k.K0 = term.Prod(f0, control);
+        TY ys1 = y0;
+        ys1 = TY.Fma(T.From(1.0), k.K0, ys1);
+        TF fs1 = term.Vf(T.Fma(T.From(1.0), h, t0), ys1);
+        k.K1 = term.Prod(fs1, control);
+        fLast = fs1;
+        y1 = y0;
+        y1 = TY.Fma(T.From(0.5), k.K0, y1);
+        y1 = TY.Fma(T.From(0.5), k.K1, y1);
+        err = TY.Splat(T.Zero);
+        if (wantError)
+        {
+            err = TY.Fma(T.From(0.5), k.K0, err);
+            err = TY.Fma(T.From(-0.5), k.K1, err);
+        }
+    }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T DenseWeight<T>(int i, T theta) where T : struct, IScalar<T>
+    public static TY Interpolate<T, TY>(T theta, in TY y0, in RkStages<TY> k, in TY kEnd)
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
     {
-        return Dense.Hermite<T, Heun>(i, theta);
+        TY y = y0;
+        y = TY.Fma(W0(theta), k.K0, y);
+        y = TY.Fma(W1(theta), k.K1, y);
+        y = TY.Fma(WEnd(theta), kEnd, y);
+        return y;
     }
 }
 
@@ -113,11 +217,71 @@ public struct Midpoint : IExplicitRungeKutta
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double E(int i) => i switch { 0 => 1.0, 1 => -1.0, _ => 0.0 };
+    /// <summary>Dense-output weight of stage 0 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W0<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t2 = theta * theta, t3 = t2 * theta;
+        T h01 = T.From(3.0) * t2 - T.From(2.0) * t3;
+        T w = T.From(0.0) * h01;
+        w = w + t3 - T.From(2.0) * t2 + theta;
+        return w;
+    }
+    /// <summary>Dense-output weight of stage 1 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W1<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t2 = theta * theta, t3 = t2 * theta;
+        T h01 = T.From(3.0) * t2 - T.From(2.0) * t3;
+        T w = T.From(1.0) * h01;
+        return w;
+    }
+    /// <summary>Dense-output weight of k_end at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T WEnd<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t2 = theta * theta, t3 = t2 * theta;
+        return t3 - t2;
+    }
+    /// <inheritdoc/>
+    public static T DenseWeight<T>(int i, T theta) where T : struct, IScalar<T> => i switch { 0 => W0(theta), 1 => W1(theta), 2 => WEnd(theta), _ => T.Zero };
+    /// <inheritdoc/>
+    // Its own JIT root: inlined into the integrate loop it would exhaust the JIT inlining budget (measured).
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void Step<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError,
+        ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TC control = term.Contr(t0, t0 + h);
+        k.K0 = term.Prod(f0, control);
+        TY ys1 = y0;
+        ys1 = TY.Fma(T.From(0.5), k.K0, ys1);
+        TF fs1 = term.Vf(T.Fma(T.From(0.5), h, t0), ys1);
+        k.K1 = term.Prod(fs1, control);
+        fLast = fs1;
+        y1 = y0;
+        y1 = TY.Fma(T.From(1.0), k.K1, y1);
+        err = TY.Splat(T.Zero);
+        if (wantError)
+        {
+            err = TY.Fma(T.From(1.0), k.K0, err);
+            err = TY.Fma(T.From(-1.0), k.K1, err);
+        }
+    }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T DenseWeight<T>(int i, T theta) where T : struct, IScalar<T>
+    public static TY Interpolate<T, TY>(T theta, in TY y0, in RkStages<TY> k, in TY kEnd)
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
     {
-        return Dense.Hermite<T, Midpoint>(i, theta);
+        TY y = y0;
+        y = TY.Fma(W0(theta), k.K0, y);
+        y = TY.Fma(W1(theta), k.K1, y);
+        y = TY.Fma(WEnd(theta), kEnd, y);
+        return y;
     }
 }
 
@@ -152,11 +316,72 @@ public struct Ralston : IExplicitRungeKutta
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double E(int i) => i switch { 0 => 0.75, 1 => -0.75, _ => 0.0 };
+    /// <summary>Dense-output weight of stage 0 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W0<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t2 = theta * theta, t3 = t2 * theta;
+        T h01 = T.From(3.0) * t2 - T.From(2.0) * t3;
+        T w = T.From(0.25) * h01;
+        w = w + t3 - T.From(2.0) * t2 + theta;
+        return w;
+    }
+    /// <summary>Dense-output weight of stage 1 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W1<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t2 = theta * theta, t3 = t2 * theta;
+        T h01 = T.From(3.0) * t2 - T.From(2.0) * t3;
+        T w = T.From(0.75) * h01;
+        return w;
+    }
+    /// <summary>Dense-output weight of k_end at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T WEnd<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t2 = theta * theta, t3 = t2 * theta;
+        return t3 - t2;
+    }
+    /// <inheritdoc/>
+    public static T DenseWeight<T>(int i, T theta) where T : struct, IScalar<T> => i switch { 0 => W0(theta), 1 => W1(theta), 2 => WEnd(theta), _ => T.Zero };
+    /// <inheritdoc/>
+    // Its own JIT root: inlined into the integrate loop it would exhaust the JIT inlining budget (measured).
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void Step<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError,
+        ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TC control = term.Contr(t0, t0 + h);
+        k.K0 = term.Prod(f0, control);
+        TY ys1 = y0;
+        ys1 = TY.Fma(T.From(0.6666666666666666), k.K0, ys1);
+        TF fs1 = term.Vf(T.Fma(T.From(0.6666666666666666), h, t0), ys1);
+        k.K1 = term.Prod(fs1, control);
+        fLast = fs1;
+        y1 = y0;
+        y1 = TY.Fma(T.From(0.25), k.K0, y1);
+        y1 = TY.Fma(T.From(0.75), k.K1, y1);
+        err = TY.Splat(T.Zero);
+        if (wantError)
+        {
+            err = TY.Fma(T.From(0.75), k.K0, err);
+            err = TY.Fma(T.From(-0.75), k.K1, err);
+        }
+    }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T DenseWeight<T>(int i, T theta) where T : struct, IScalar<T>
+    public static TY Interpolate<T, TY>(T theta, in TY y0, in RkStages<TY> k, in TY kEnd)
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
     {
-        return Dense.Hermite<T, Ralston>(i, theta);
+        TY y = y0;
+        y = TY.Fma(W0(theta), k.K0, y);
+        y = TY.Fma(W1(theta), k.K1, y);
+        y = TY.Fma(WEnd(theta), kEnd, y);
+        return y;
     }
 }
 
@@ -193,11 +418,97 @@ public struct Rk4 : IExplicitRungeKutta
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double E(int i) => i switch {  _ => 0.0 };
+    /// <summary>Dense-output weight of stage 0 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W0<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t2 = theta * theta, t3 = t2 * theta;
+        T h01 = T.From(3.0) * t2 - T.From(2.0) * t3;
+        T w = T.From(0.16666666666666666) * h01;
+        w = w + t3 - T.From(2.0) * t2 + theta;
+        return w;
+    }
+    /// <summary>Dense-output weight of stage 1 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W1<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t2 = theta * theta, t3 = t2 * theta;
+        T h01 = T.From(3.0) * t2 - T.From(2.0) * t3;
+        T w = T.From(0.3333333333333333) * h01;
+        return w;
+    }
+    /// <summary>Dense-output weight of stage 2 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W2<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t2 = theta * theta, t3 = t2 * theta;
+        T h01 = T.From(3.0) * t2 - T.From(2.0) * t3;
+        T w = T.From(0.3333333333333333) * h01;
+        return w;
+    }
+    /// <summary>Dense-output weight of stage 3 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W3<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t2 = theta * theta, t3 = t2 * theta;
+        T h01 = T.From(3.0) * t2 - T.From(2.0) * t3;
+        T w = T.From(0.16666666666666666) * h01;
+        return w;
+    }
+    /// <summary>Dense-output weight of k_end at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T WEnd<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t2 = theta * theta, t3 = t2 * theta;
+        return t3 - t2;
+    }
+    /// <inheritdoc/>
+    public static T DenseWeight<T>(int i, T theta) where T : struct, IScalar<T> => i switch { 0 => W0(theta), 1 => W1(theta), 2 => W2(theta), 3 => W3(theta), 4 => WEnd(theta), _ => T.Zero };
+    /// <inheritdoc/>
+    // Its own JIT root: inlined into the integrate loop it would exhaust the JIT inlining budget (measured).
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void Step<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError,
+        ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TC control = term.Contr(t0, t0 + h);
+        k.K0 = term.Prod(f0, control);
+        TY ys1 = y0;
+        ys1 = TY.Fma(T.From(0.5), k.K0, ys1);
+        TF fs1 = term.Vf(T.Fma(T.From(0.5), h, t0), ys1);
+        k.K1 = term.Prod(fs1, control);
+        TY ys2 = y0;
+        ys2 = TY.Fma(T.From(0.5), k.K1, ys2);
+        TF fs2 = term.Vf(T.Fma(T.From(0.5), h, t0), ys2);
+        k.K2 = term.Prod(fs2, control);
+        TY ys3 = y0;
+        ys3 = TY.Fma(T.From(1.0), k.K2, ys3);
+        TF fs3 = term.Vf(T.Fma(T.From(1.0), h, t0), ys3);
+        k.K3 = term.Prod(fs3, control);
+        fLast = fs3;
+        y1 = y0;
+        y1 = TY.Fma(T.From(0.16666666666666666), k.K0, y1);
+        y1 = TY.Fma(T.From(0.3333333333333333), k.K1, y1);
+        y1 = TY.Fma(T.From(0.3333333333333333), k.K2, y1);
+        y1 = TY.Fma(T.From(0.16666666666666666), k.K3, y1);
+        err = TY.Splat(T.Zero);
+    }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T DenseWeight<T>(int i, T theta) where T : struct, IScalar<T>
+    public static TY Interpolate<T, TY>(T theta, in TY y0, in RkStages<TY> k, in TY kEnd)
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
     {
-        return Dense.Hermite<T, Rk4>(i, theta);
+        TY y = y0;
+        y = TY.Fma(W0(theta), k.K0, y);
+        y = TY.Fma(W1(theta), k.K1, y);
+        y = TY.Fma(W2(theta), k.K2, y);
+        y = TY.Fma(W3(theta), k.K3, y);
+        y = TY.Fma(WEnd(theta), kEnd, y);
+        return y;
     }
 }
 
@@ -234,15 +545,106 @@ public struct Bosh3 : IExplicitRungeKutta
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double E(int i) => i switch { 0 => -0.06944444444444445, 1 => 0.08333333333333333, 2 => 0.1111111111111111, 3 => -0.125, _ => 0.0 };
+    /// <summary>Dense-output weight of stage 0 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W0<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t2 = theta * theta, t3 = t2 * theta;
+        T h01 = T.From(3.0) * t2 - T.From(2.0) * t3;
+        T w = T.From(0.2222222222222222) * h01;
+        w = w + t3 - T.From(2.0) * t2 + theta;
+        return w;
+    }
+    /// <summary>Dense-output weight of stage 1 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W1<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t2 = theta * theta, t3 = t2 * theta;
+        T h01 = T.From(3.0) * t2 - T.From(2.0) * t3;
+        T w = T.From(0.3333333333333333) * h01;
+        return w;
+    }
+    /// <summary>Dense-output weight of stage 2 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W2<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t2 = theta * theta, t3 = t2 * theta;
+        T h01 = T.From(3.0) * t2 - T.From(2.0) * t3;
+        T w = T.From(0.4444444444444444) * h01;
+        return w;
+    }
+    /// <summary>Dense-output weight of stage 3 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W3<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t2 = theta * theta, t3 = t2 * theta;
+        T h01 = T.From(3.0) * t2 - T.From(2.0) * t3;
+        T w = T.From(0.0) * h01;
+        return w;
+    }
+    /// <summary>Dense-output weight of k_end at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T WEnd<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t2 = theta * theta, t3 = t2 * theta;
+        return t3 - t2;
+    }
+    /// <inheritdoc/>
+    public static T DenseWeight<T>(int i, T theta) where T : struct, IScalar<T> => i switch { 0 => W0(theta), 1 => W1(theta), 2 => W2(theta), 3 => W3(theta), 4 => WEnd(theta), _ => T.Zero };
+    /// <inheritdoc/>
+    // Its own JIT root: inlined into the integrate loop it would exhaust the JIT inlining budget (measured).
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void Step<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError,
+        ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TC control = term.Contr(t0, t0 + h);
+        k.K0 = term.Prod(f0, control);
+        TY ys1 = y0;
+        ys1 = TY.Fma(T.From(0.5), k.K0, ys1);
+        TF fs1 = term.Vf(T.Fma(T.From(0.5), h, t0), ys1);
+        k.K1 = term.Prod(fs1, control);
+        TY ys2 = y0;
+        ys2 = TY.Fma(T.From(0.75), k.K1, ys2);
+        TF fs2 = term.Vf(T.Fma(T.From(0.75), h, t0), ys2);
+        k.K2 = term.Prod(fs2, control);
+        TY ys3 = y0;
+        ys3 = TY.Fma(T.From(0.2222222222222222), k.K0, ys3);
+        ys3 = TY.Fma(T.From(0.3333333333333333), k.K1, ys3);
+        ys3 = TY.Fma(T.From(0.4444444444444444), k.K2, ys3);
+        TF fs3 = term.Vf(T.Fma(T.From(1.0), h, t0), ys3);
+        k.K3 = term.Prod(fs3, control);
+        fLast = fs3;
+        y1 = ys3;
+        err = TY.Splat(T.Zero);
+        if (wantError)
+        {
+            err = TY.Fma(T.From(-0.06944444444444445), k.K0, err);
+            err = TY.Fma(T.From(0.08333333333333333), k.K1, err);
+            err = TY.Fma(T.From(0.1111111111111111), k.K2, err);
+            err = TY.Fma(T.From(-0.125), k.K3, err);
+        }
+    }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T DenseWeight<T>(int i, T theta) where T : struct, IScalar<T>
+    public static TY Interpolate<T, TY>(T theta, in TY y0, in RkStages<TY> k, in TY kEnd)
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
     {
-        return Dense.Hermite<T, Bosh3>(i, theta);
+        TY y = y0;
+        y = TY.Fma(W0(theta), k.K0, y);
+        y = TY.Fma(W1(theta), k.K1, y);
+        y = TY.Fma(W2(theta), k.K2, y);
+        y = TY.Fma(W3(theta), k.K3, y);
+        y = TY.Fma(WEnd(theta), kEnd, y);
+        return y;
     }
 }
 
-/// <summary>Dormand–Prince 5(4) (1980) with Shampine's (1986) continuous extension: seven stages with FSAL, fifth order, embedded fourth-order estimate.</summary>
+/// <summary>Dormand–Prince 5(4) (1980) with Shampine's (1986) continuous extension: seven stages with FSAL, fifth order, embedded fourth-order estimate, fourth-order interpolant.</summary>
 public struct Dopri5 : IExplicitRungeKutta
 {
     /// <inheritdoc/>
@@ -256,7 +658,7 @@ public struct Dopri5 : IExplicitRungeKutta
     /// <inheritdoc/>
     public static bool Fsal => true;
     /// <inheritdoc/>
-    public static int DenseOrder => 5;
+    public static int DenseOrder => 4;
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double A(int i, int j) => i switch
@@ -278,24 +680,162 @@ public struct Dopri5 : IExplicitRungeKutta
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double E(int i) => i switch { 0 => 0.0012326388888888888, 2 => -0.0042527702905061394, 3 => 0.03697916666666667, 4 => -0.05086379716981132, 5 => 0.0419047619047619, 6 => -0.025, _ => 0.0 };
-    /// <inheritdoc/>
+    /// <summary>Dense-output weight of stage 0 at fraction θ of the step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T DenseWeight<T>(int i, T theta) where T : struct, IScalar<T>
+    public static T W0<T>(T theta) where T : struct, IScalar<T>
     {
-        // Quartic through y0, y1, y'(0), y'(1) and Shampine's midpoint value y0 + Σ cmidᵢ kᵢ; expanded into weights on kᵢ.
+        // Quartic through y0, y1, y'(0), y'(1) and Shampine's midpoint value y0 + Σ cmidᵢ kᵢ, as weights on kᵢ.
         T t = theta, t2 = theta * theta, t3 = t2 * theta, t4 = t2 * t2;
-        T w = T.From(B(i)) * (T.From(-5.0) * t2 + T.From(14.0) * t3 - T.From(8.0) * t4)
-            + T.From(CMid(i)) * (T.From(16.0) * t2 - T.From(32.0) * t3 + T.From(16.0) * t4);
-        if (i == 0) w = w + t - T.From(4.0) * t2 + T.From(5.0) * t3 - T.From(2.0) * t4;
-        if (i == 6) w = w + t2 - T.From(3.0) * t3 + T.From(2.0) * t4;
+        T w = T.From(0.09114583333333333) * (T.From(-5.0) * t2 + T.From(14.0) * t3 - T.From(8.0) * t4)
+            + T.From(0.10013431883002395) * (T.From(16.0) * t2 - T.From(32.0) * t3 + T.From(16.0) * t4);
+        w = w + t - T.From(4.0) * t2 + T.From(5.0) * t3 - T.From(2.0) * t4;
         return w;
     }
-    /// <summary>Shampine's midpoint weights: y(½) ≈ y0 + Σ cmidᵢ kᵢ.</summary>
+    /// <summary>Dense-output weight of stage 1 at fraction θ of the step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double CMid(int i) => i switch { 0 => 0.10013431883002395, 2 => 0.3918321794184259, 3 => -0.02982460176594817, 4 => 0.05893268337240795, 5 => -0.04497888809104361, 6 => 0.023904308236133973, _ => 0.0 };
+    public static T W1<T>(T theta) where T : struct, IScalar<T>
+    {
+        // Quartic through y0, y1, y'(0), y'(1) and Shampine's midpoint value y0 + Σ cmidᵢ kᵢ, as weights on kᵢ.
+        T t = theta, t2 = theta * theta, t3 = t2 * theta, t4 = t2 * t2;
+        T w = T.From(0.0) * (T.From(-5.0) * t2 + T.From(14.0) * t3 - T.From(8.0) * t4)
+            + T.From(0.0) * (T.From(16.0) * t2 - T.From(32.0) * t3 + T.From(16.0) * t4);
+        return w;
+    }
+    /// <summary>Dense-output weight of stage 2 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W2<T>(T theta) where T : struct, IScalar<T>
+    {
+        // Quartic through y0, y1, y'(0), y'(1) and Shampine's midpoint value y0 + Σ cmidᵢ kᵢ, as weights on kᵢ.
+        T t = theta, t2 = theta * theta, t3 = t2 * theta, t4 = t2 * t2;
+        T w = T.From(0.44923629829290207) * (T.From(-5.0) * t2 + T.From(14.0) * t3 - T.From(8.0) * t4)
+            + T.From(0.3918321794184259) * (T.From(16.0) * t2 - T.From(32.0) * t3 + T.From(16.0) * t4);
+        return w;
+    }
+    /// <summary>Dense-output weight of stage 3 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W3<T>(T theta) where T : struct, IScalar<T>
+    {
+        // Quartic through y0, y1, y'(0), y'(1) and Shampine's midpoint value y0 + Σ cmidᵢ kᵢ, as weights on kᵢ.
+        T t = theta, t2 = theta * theta, t3 = t2 * theta, t4 = t2 * t2;
+        T w = T.From(0.6510416666666666) * (T.From(-5.0) * t2 + T.From(14.0) * t3 - T.From(8.0) * t4)
+            + T.From(-0.02982460176594817) * (T.From(16.0) * t2 - T.From(32.0) * t3 + T.From(16.0) * t4);
+        return w;
+    }
+    /// <summary>Dense-output weight of stage 4 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W4<T>(T theta) where T : struct, IScalar<T>
+    {
+        // Quartic through y0, y1, y'(0), y'(1) and Shampine's midpoint value y0 + Σ cmidᵢ kᵢ, as weights on kᵢ.
+        T t = theta, t2 = theta * theta, t3 = t2 * theta, t4 = t2 * t2;
+        T w = T.From(-0.322376179245283) * (T.From(-5.0) * t2 + T.From(14.0) * t3 - T.From(8.0) * t4)
+            + T.From(0.05893268337240795) * (T.From(16.0) * t2 - T.From(32.0) * t3 + T.From(16.0) * t4);
+        return w;
+    }
+    /// <summary>Dense-output weight of stage 5 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W5<T>(T theta) where T : struct, IScalar<T>
+    {
+        // Quartic through y0, y1, y'(0), y'(1) and Shampine's midpoint value y0 + Σ cmidᵢ kᵢ, as weights on kᵢ.
+        T t = theta, t2 = theta * theta, t3 = t2 * theta, t4 = t2 * t2;
+        T w = T.From(0.13095238095238096) * (T.From(-5.0) * t2 + T.From(14.0) * t3 - T.From(8.0) * t4)
+            + T.From(-0.04497888809104361) * (T.From(16.0) * t2 - T.From(32.0) * t3 + T.From(16.0) * t4);
+        return w;
+    }
+    /// <summary>Dense-output weight of stage 6 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W6<T>(T theta) where T : struct, IScalar<T>
+    {
+        // Quartic through y0, y1, y'(0), y'(1) and Shampine's midpoint value y0 + Σ cmidᵢ kᵢ, as weights on kᵢ.
+        T t = theta, t2 = theta * theta, t3 = t2 * theta, t4 = t2 * t2;
+        T w = T.From(0.0) * (T.From(-5.0) * t2 + T.From(14.0) * t3 - T.From(8.0) * t4)
+            + T.From(0.023904308236133973) * (T.From(16.0) * t2 - T.From(32.0) * t3 + T.From(16.0) * t4);
+        w = w + t2 - T.From(3.0) * t3 + T.From(2.0) * t4;
+        return w;
+    }
+    /// <inheritdoc/>
+    public static T DenseWeight<T>(int i, T theta) where T : struct, IScalar<T> => i switch { 0 => W0(theta), 1 => W1(theta), 2 => W2(theta), 3 => W3(theta), 4 => W4(theta), 5 => W5(theta), 6 => W6(theta), _ => T.Zero };
+    /// <inheritdoc/>
+    // Its own JIT root: inlined into the integrate loop it would exhaust the JIT inlining budget (measured).
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void Step<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError,
+        ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TC control = term.Contr(t0, t0 + h);
+        k.K0 = term.Prod(f0, control);
+        TY ys1 = y0;
+        ys1 = TY.Fma(T.From(0.2), k.K0, ys1);
+        TF fs1 = term.Vf(T.Fma(T.From(0.2), h, t0), ys1);
+        k.K1 = term.Prod(fs1, control);
+        TY ys2 = y0;
+        ys2 = TY.Fma(T.From(0.075), k.K0, ys2);
+        ys2 = TY.Fma(T.From(0.225), k.K1, ys2);
+        TF fs2 = term.Vf(T.Fma(T.From(0.3), h, t0), ys2);
+        k.K2 = term.Prod(fs2, control);
+        TY ys3 = y0;
+        ys3 = TY.Fma(T.From(0.9777777777777777), k.K0, ys3);
+        ys3 = TY.Fma(T.From(-3.7333333333333334), k.K1, ys3);
+        ys3 = TY.Fma(T.From(3.5555555555555554), k.K2, ys3);
+        TF fs3 = term.Vf(T.Fma(T.From(0.8), h, t0), ys3);
+        k.K3 = term.Prod(fs3, control);
+        TY ys4 = y0;
+        ys4 = TY.Fma(T.From(2.9525986892242035), k.K0, ys4);
+        ys4 = TY.Fma(T.From(-11.595793324188385), k.K1, ys4);
+        ys4 = TY.Fma(T.From(9.822892851699436), k.K2, ys4);
+        ys4 = TY.Fma(T.From(-0.2908093278463649), k.K3, ys4);
+        TF fs4 = term.Vf(T.Fma(T.From(0.8888888888888888), h, t0), ys4);
+        k.K4 = term.Prod(fs4, control);
+        TY ys5 = y0;
+        ys5 = TY.Fma(T.From(2.8462752525252526), k.K0, ys5);
+        ys5 = TY.Fma(T.From(-10.757575757575758), k.K1, ys5);
+        ys5 = TY.Fma(T.From(8.906422717743473), k.K2, ys5);
+        ys5 = TY.Fma(T.From(0.2784090909090909), k.K3, ys5);
+        ys5 = TY.Fma(T.From(-0.2735313036020583), k.K4, ys5);
+        TF fs5 = term.Vf(T.Fma(T.From(1.0), h, t0), ys5);
+        k.K5 = term.Prod(fs5, control);
+        TY ys6 = y0;
+        ys6 = TY.Fma(T.From(0.09114583333333333), k.K0, ys6);
+        ys6 = TY.Fma(T.From(0.44923629829290207), k.K2, ys6);
+        ys6 = TY.Fma(T.From(0.6510416666666666), k.K3, ys6);
+        ys6 = TY.Fma(T.From(-0.322376179245283), k.K4, ys6);
+        ys6 = TY.Fma(T.From(0.13095238095238096), k.K5, ys6);
+        TF fs6 = term.Vf(T.Fma(T.From(1.0), h, t0), ys6);
+        k.K6 = term.Prod(fs6, control);
+        fLast = fs6;
+        y1 = ys6;
+        err = TY.Splat(T.Zero);
+        if (wantError)
+        {
+            err = TY.Fma(T.From(0.0012326388888888888), k.K0, err);
+            err = TY.Fma(T.From(-0.0042527702905061394), k.K2, err);
+            err = TY.Fma(T.From(0.03697916666666667), k.K3, err);
+            err = TY.Fma(T.From(-0.05086379716981132), k.K4, err);
+            err = TY.Fma(T.From(0.0419047619047619), k.K5, err);
+            err = TY.Fma(T.From(-0.025), k.K6, err);
+        }
+    }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TY Interpolate<T, TY>(T theta, in TY y0, in RkStages<TY> k, in TY kEnd)
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+    {
+        TY y = y0;
+        y = TY.Fma(W0(theta), k.K0, y);
+        y = TY.Fma(W1(theta), k.K1, y);
+        y = TY.Fma(W2(theta), k.K2, y);
+        y = TY.Fma(W3(theta), k.K3, y);
+        y = TY.Fma(W4(theta), k.K4, y);
+        y = TY.Fma(W5(theta), k.K5, y);
+        y = TY.Fma(W6(theta), k.K6, y);
+        return y;
+    }
 }
 
-/// <summary>Tsitouras 5(4) (2011): seven stages with FSAL, fifth order, embedded fourth-order estimate, fifth-order interpolant.</summary>
+/// <summary>Tsitouras 5(4) (2011): seven stages with FSAL, fifth order, embedded fourth-order estimate, fourth-order interpolant.</summary>
 public struct Tsit5 : IExplicitRungeKutta
 {
     /// <inheritdoc/>
@@ -309,7 +849,7 @@ public struct Tsit5 : IExplicitRungeKutta
     /// <inheritdoc/>
     public static bool Fsal => true;
     /// <inheritdoc/>
-    public static int DenseOrder => 5;
+    public static int DenseOrder => 4;
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double A(int i, int j) => i switch
@@ -331,26 +871,141 @@ public struct Tsit5 : IExplicitRungeKutta
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double E(int i) => i switch { 0 => 0.0017800110522257773, 1 => 0.0008164344596567463, 2 => -0.007880878010261994, 3 => 0.1447110071732629, 4 => -0.5823571654525552, 5 => 0.45808210592918686, 6 => -0.015151515151515152, _ => 0.0 };
-    /// <inheritdoc/>
+    /// <summary>Dense-output weight of stage 0 at fraction θ of the step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T DenseWeight<T>(int i, T theta) where T : struct, IScalar<T>
+    public static T W0<T>(T theta) where T : struct, IScalar<T>
     {
         T t = theta, t2 = theta * theta;
-        return i switch
+        return T.From(-1.0530884977290216) * t * (t - T.From(1.3299890189751412)) * (t2 - T.From(1.4364028541716351) * t + T.From(0.7139816917074209));
+    }
+    /// <summary>Dense-output weight of stage 1 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W1<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t = theta, t2 = theta * theta;
+        return T.From(0.1017) * t2 * (t2 - T.From(2.1966568338249754) * t + T.From(1.2949852507374631));
+    }
+    /// <summary>Dense-output weight of stage 2 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W2<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t = theta, t2 = theta * theta;
+        return T.From(2.490627285651252793) * t2 * (t2 - T.From(2.38535645472061657) * t + T.From(1.57803468208092486));
+    }
+    /// <summary>Dense-output weight of stage 3 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W3<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t = theta, t2 = theta * theta;
+        return T.From(-16.54810288924490272) * (t - T.From(1.21712927295533244)) * (t - T.From(0.61620406037800089)) * t2;
+    }
+    /// <summary>Dense-output weight of stage 4 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W4<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t = theta, t2 = theta * theta;
+        return T.From(47.37952196281928122) * (t - T.From(1.203071208372362603)) * (t - T.From(0.658047292653547382)) * t2;
+    }
+    /// <summary>Dense-output weight of stage 5 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W5<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t = theta, t2 = theta * theta;
+        return T.From(-34.87065786149660974) * (t - T.From(1.2)) * (t - T.From(0.666666666666666667)) * t2;
+    }
+    /// <summary>Dense-output weight of stage 6 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W6<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t = theta, t2 = theta * theta;
+        return T.From(2.5) * (t - T.One) * (t - T.From(0.6)) * t2;
+    }
+    /// <inheritdoc/>
+    public static T DenseWeight<T>(int i, T theta) where T : struct, IScalar<T> => i switch { 0 => W0(theta), 1 => W1(theta), 2 => W2(theta), 3 => W3(theta), 4 => W4(theta), 5 => W5(theta), 6 => W6(theta), _ => T.Zero };
+    /// <inheritdoc/>
+    // Its own JIT root: inlined into the integrate loop it would exhaust the JIT inlining budget (measured).
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void Step<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError,
+        ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TC control = term.Contr(t0, t0 + h);
+        k.K0 = term.Prod(f0, control);
+        TY ys1 = y0;
+        ys1 = TY.Fma(T.From(0.161), k.K0, ys1);
+        TF fs1 = term.Vf(T.Fma(T.From(0.161), h, t0), ys1);
+        k.K1 = term.Prod(fs1, control);
+        TY ys2 = y0;
+        ys2 = TY.Fma(T.From(-0.008480655492356989), k.K0, ys2);
+        ys2 = TY.Fma(T.From(0.335480655492357), k.K1, ys2);
+        TF fs2 = term.Vf(T.Fma(T.From(0.327), h, t0), ys2);
+        k.K2 = term.Prod(fs2, control);
+        TY ys3 = y0;
+        ys3 = TY.Fma(T.From(2.8971530571054935), k.K0, ys3);
+        ys3 = TY.Fma(T.From(-6.359448489975075), k.K1, ys3);
+        ys3 = TY.Fma(T.From(4.3622954328695815), k.K2, ys3);
+        TF fs3 = term.Vf(T.Fma(T.From(0.9), h, t0), ys3);
+        k.K3 = term.Prod(fs3, control);
+        TY ys4 = y0;
+        ys4 = TY.Fma(T.From(5.325864828439257), k.K0, ys4);
+        ys4 = TY.Fma(T.From(-11.748883564062828), k.K1, ys4);
+        ys4 = TY.Fma(T.From(7.4955393428898365), k.K2, ys4);
+        ys4 = TY.Fma(T.From(-0.09249506636175525), k.K3, ys4);
+        TF fs4 = term.Vf(T.Fma(T.From(0.9800255409045097), h, t0), ys4);
+        k.K4 = term.Prod(fs4, control);
+        TY ys5 = y0;
+        ys5 = TY.Fma(T.From(5.86145544294642), k.K0, ys5);
+        ys5 = TY.Fma(T.From(-12.92096931784711), k.K1, ys5);
+        ys5 = TY.Fma(T.From(8.159367898576159), k.K2, ys5);
+        ys5 = TY.Fma(T.From(-0.071584973281401), k.K3, ys5);
+        ys5 = TY.Fma(T.From(-0.028269050394068383), k.K4, ys5);
+        TF fs5 = term.Vf(T.Fma(T.From(1.0), h, t0), ys5);
+        k.K5 = term.Prod(fs5, control);
+        TY ys6 = y0;
+        ys6 = TY.Fma(T.From(0.09646076681806523), k.K0, ys6);
+        ys6 = TY.Fma(T.From(0.01), k.K1, ys6);
+        ys6 = TY.Fma(T.From(0.4798896504144996), k.K2, ys6);
+        ys6 = TY.Fma(T.From(1.379008574103742), k.K3, ys6);
+        ys6 = TY.Fma(T.From(-3.290069515436081), k.K4, ys6);
+        ys6 = TY.Fma(T.From(2.324710524099774), k.K5, ys6);
+        TF fs6 = term.Vf(T.Fma(T.From(1.0), h, t0), ys6);
+        k.K6 = term.Prod(fs6, control);
+        fLast = fs6;
+        y1 = ys6;
+        err = TY.Splat(T.Zero);
+        if (wantError)
         {
-            0 => T.From(-1.0530884977290216) * t * (t - T.From(1.3299890189751412)) * (t2 - T.From(1.4364028541716351) * t + T.From(0.7139816917074209)),
-            1 => T.From(0.1017) * t2 * (t2 - T.From(2.1966568338249754) * t + T.From(1.2949852507374631)),
-            2 => T.From(2.490627285651252793) * t2 * (t2 - T.From(2.38535645472061657) * t + T.From(1.57803468208092486)),
-            3 => T.From(-16.54810288924490272) * (t - T.From(1.21712927295533244)) * (t - T.From(0.61620406037800089)) * t2,
-            4 => T.From(47.37952196281928122) * (t - T.From(1.203071208372362603)) * (t - T.From(0.658047292653547382)) * t2,
-            5 => T.From(-34.87065786149660974) * (t - T.From(1.2)) * (t - T.From(0.666666666666666667)) * t2,
-            6 => T.From(2.5) * (t - T.One) * (t - T.From(0.6)) * t2,
-            _ => T.Zero,
-        };
+            err = TY.Fma(T.From(0.0017800110522257773), k.K0, err);
+            err = TY.Fma(T.From(0.0008164344596567463), k.K1, err);
+            err = TY.Fma(T.From(-0.007880878010261994), k.K2, err);
+            err = TY.Fma(T.From(0.1447110071732629), k.K3, err);
+            err = TY.Fma(T.From(-0.5823571654525552), k.K4, err);
+            err = TY.Fma(T.From(0.45808210592918686), k.K5, err);
+            err = TY.Fma(T.From(-0.015151515151515152), k.K6, err);
+        }
+    }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TY Interpolate<T, TY>(T theta, in TY y0, in RkStages<TY> k, in TY kEnd)
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+    {
+        TY y = y0;
+        y = TY.Fma(W0(theta), k.K0, y);
+        y = TY.Fma(W1(theta), k.K1, y);
+        y = TY.Fma(W2(theta), k.K2, y);
+        y = TY.Fma(W3(theta), k.K3, y);
+        y = TY.Fma(W4(theta), k.K4, y);
+        y = TY.Fma(W5(theta), k.K5, y);
+        y = TY.Fma(W6(theta), k.K6, y);
+        return y;
     }
 }
 
-/// <summary>Prince–Dormand 8(7) RK8(7)13M (1981): fourteen stages with FSAL, eighth order, embedded seventh-order estimate, seventh-order interpolant.</summary>
+/// <summary>Prince–Dormand 8(7) RK8(7)13M (1981): fourteen stages with FSAL, eighth order, embedded seventh-order estimate, fifth-order interpolant.</summary>
 public struct Dopri8 : IExplicitRungeKutta
 {
     /// <inheritdoc/>
@@ -364,7 +1019,7 @@ public struct Dopri8 : IExplicitRungeKutta
     /// <inheritdoc/>
     public static bool Fsal => true;
     /// <inheritdoc/>
-    public static int DenseOrder => 7;
+    public static int DenseOrder => 5;
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double A(int i, int j) => i switch
@@ -393,25 +1048,231 @@ public struct Dopri8 : IExplicitRungeKutta
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double E(int i) => i switch { 0 => 0.012194277465176748, 5 => 0.7731539478765578, 6 => -0.07192809284993823, 7 => -1.763834521196444, 8 => 1.787182038027448, 9 => -0.7829855527544889, 10 => 0.07877188662899605, 11 => -0.28255398319730723, 12 => 0.25, _ => 0.0 };
-    /// <inheritdoc/>
+    /// <summary>Dense-output weight of stage 0 at fraction θ of the step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T DenseWeight<T>(int i, T theta) where T : struct, IScalar<T>
+    public static T W0<T>(T theta) where T : struct, IScalar<T>
     {
         T t = theta;
-        return i switch
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(-6.34483493928604), t, T.From(22.139650499809406)), t, T.From(-30.061056828966645)), t, T.From(19.999006933368396)), t, T.From(-6.6910181737837595)), t, T.From(1.0)) * t;
+    }
+    /// <summary>Dense-output weight of stage 5 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W5<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t = theta;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(-39.61079198522025), t, T.From(116.44221495503422)), t, T.From(-121.49996277313346)), t, T.From(52.227353279294555)), t, T.From(-7.6142658045872675)), t, T.From(0.0)) * t;
+    }
+    /// <summary>Dense-output weight of stage 6 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W6<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t = theta;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(20.376121380879145), t, T.From(-67.14513188259572)), t, T.From(83.17210046398478)), t, T.From(-46.89191641810936)), t, T.From(10.728139263042886)), t, T.From(0.0)) * t;
+    }
+    /// <summary>Dense-output weight of stage 7 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W7<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t = theta;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(7.334709882679536), t, T.From(-16.56722435274965)), t, T.From(9.572450755599366)), t, T.From(-0.18908932250105956)), t, T.From(0.5526637063753649)), t, T.From(0.0)) * t;
+    }
+    /// <summary>Dense-output weight of stage 8 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W8<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t = theta;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(32.88017743524592), t, T.From(-89.9916014847245)), t, T.From(87.84060576772056)), t, T.From(-35.70759759462221)), t, T.From(4.218656262566515)), t, T.From(0.0)) * t;
+    }
+    /// <summary>Dense-output weight of stage 9 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W9<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t = theta;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(-10.158899052642676), t, T.From(22.623748964853284)), t, T.From(-17.415210777076297)), t, T.From(6.273644808324035)), t, T.From(-0.6627209125361597)), t, T.From(0.0)) * t;
+    }
+    /// <summary>Dense-output weight of stage 10 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W10<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t = theta;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(-12.540126809878256), t, T.From(32.23623401673554)), t, T.From(-28.590328951479098)), t, T.From(10.316088127245076)), t, T.From(-1.2636789001135462)), t, T.From(0.0)) * t;
+    }
+    /// <summary>Dense-output weight of stage 11 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W11<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t = theta;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(29.555300148451604), t, T.From(-82.10203154883598)), t, T.From(81.66309505843414)), t, T.From(-34.76507698666118)), t, T.From(5.410603789859042)), t, T.From(0.0)) * t;
+    }
+    /// <summary>Dense-output weight of stage 12 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W12<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t = theta;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(-41.79234864243906), t, T.From(116.26621857911195)), t, T.From(-114.93752913770093)), t, T.From(47.745797107822554)), t, T.From(-7.032137906794574)), t, T.From(0.0)) * t;
+    }
+    /// <summary>Dense-output weight of stage 13 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T W13<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t = theta;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(20.300692582210083), t, T.From(-53.90207774663854)), t, T.From(50.255836422617605)), t, T.From(-19.008209934160803)), t, T.From(2.3537586759714983)), t, T.From(0.0)) * t;
+    }
+    /// <inheritdoc/>
+    public static T DenseWeight<T>(int i, T theta) where T : struct, IScalar<T> => i switch { 0 => W0(theta), 5 => W5(theta), 6 => W6(theta), 7 => W7(theta), 8 => W8(theta), 9 => W9(theta), 10 => W10(theta), 11 => W11(theta), 12 => W12(theta), 13 => W13(theta), _ => T.Zero };
+    /// <inheritdoc/>
+    // Its own JIT root: inlined into the integrate loop it would exhaust the JIT inlining budget (measured).
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void Step<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError,
+        ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TC control = term.Contr(t0, t0 + h);
+        k.K0 = term.Prod(f0, control);
+        TY ys1 = y0;
+        ys1 = TY.Fma(T.From(0.05555555555555555), k.K0, ys1);
+        TF fs1 = term.Vf(T.Fma(T.From(0.05555555555555555), h, t0), ys1);
+        k.K1 = term.Prod(fs1, control);
+        TY ys2 = y0;
+        ys2 = TY.Fma(T.From(0.020833333333333332), k.K0, ys2);
+        ys2 = TY.Fma(T.From(0.0625), k.K1, ys2);
+        TF fs2 = term.Vf(T.Fma(T.From(0.08333333333333333), h, t0), ys2);
+        k.K2 = term.Prod(fs2, control);
+        TY ys3 = y0;
+        ys3 = TY.Fma(T.From(0.03125), k.K0, ys3);
+        ys3 = TY.Fma(T.From(0.09375), k.K2, ys3);
+        TF fs3 = term.Vf(T.Fma(T.From(0.125), h, t0), ys3);
+        k.K3 = term.Prod(fs3, control);
+        TY ys4 = y0;
+        ys4 = TY.Fma(T.From(0.3125), k.K0, ys4);
+        ys4 = TY.Fma(T.From(-1.171875), k.K2, ys4);
+        ys4 = TY.Fma(T.From(1.171875), k.K3, ys4);
+        TF fs4 = term.Vf(T.Fma(T.From(0.3125), h, t0), ys4);
+        k.K4 = term.Prod(fs4, control);
+        TY ys5 = y0;
+        ys5 = TY.Fma(T.From(0.0375), k.K0, ys5);
+        ys5 = TY.Fma(T.From(0.1875), k.K3, ys5);
+        ys5 = TY.Fma(T.From(0.15), k.K4, ys5);
+        TF fs5 = term.Vf(T.Fma(T.From(0.375), h, t0), ys5);
+        k.K5 = term.Prod(fs5, control);
+        TY ys6 = y0;
+        ys6 = TY.Fma(T.From(0.04791013711111111), k.K0, ys6);
+        ys6 = TY.Fma(T.From(0.11224871277777777), k.K3, ys6);
+        ys6 = TY.Fma(T.From(-0.02550567377777778), k.K4, ys6);
+        ys6 = TY.Fma(T.From(0.012846823888888888), k.K5, ys6);
+        TF fs6 = term.Vf(T.Fma(T.From(0.1475), h, t0), ys6);
+        k.K6 = term.Prod(fs6, control);
+        TY ys7 = y0;
+        ys7 = TY.Fma(T.From(0.01691798978729228), k.K0, ys7);
+        ys7 = TY.Fma(T.From(0.3878482784860432), k.K3, ys7);
+        ys7 = TY.Fma(T.From(0.03597736985150033), k.K4, ys7);
+        ys7 = TY.Fma(T.From(0.19697021421566607), k.K5, ys7);
+        ys7 = TY.Fma(T.From(-0.17271385234050185), k.K6, ys7);
+        TF fs7 = term.Vf(T.Fma(T.From(0.465), h, t0), ys7);
+        k.K7 = term.Prod(fs7, control);
+        TY ys8 = y0;
+        ys8 = TY.Fma(T.From(0.0690957533591923), k.K0, ys8);
+        ys8 = TY.Fma(T.From(-0.6342479767288541), k.K3, ys8);
+        ys8 = TY.Fma(T.From(-0.16119757522460407), k.K4, ys8);
+        ys8 = TY.Fma(T.From(0.13865030945882525), k.K5, ys8);
+        ys8 = TY.Fma(T.From(0.9409286140357562), k.K6, ys8);
+        ys8 = TY.Fma(T.From(0.21163632648194397), k.K7, ys8);
+        TF fs8 = term.Vf(T.Fma(T.From(0.5648654513822595), h, t0), ys8);
+        k.K8 = term.Prod(fs8, control);
+        TY ys9 = y0;
+        ys9 = TY.Fma(T.From(0.1835569968390454), k.K0, ys9);
+        ys9 = TY.Fma(T.From(-2.4687680843155926), k.K3, ys9);
+        ys9 = TY.Fma(T.From(-0.29128688781630047), k.K4, ys9);
+        ys9 = TY.Fma(T.From(-0.026473020233117376), k.K5, ys9);
+        ys9 = TY.Fma(T.From(2.8478387641928005), k.K6, ys9);
+        ys9 = TY.Fma(T.From(0.2813873314698498), k.K7, ys9);
+        ys9 = TY.Fma(T.From(0.12374489986331466), k.K8, ys9);
+        TF fs9 = term.Vf(T.Fma(T.From(0.65), h, t0), ys9);
+        k.K9 = term.Prod(fs9, control);
+        TY ys10 = y0;
+        ys10 = TY.Fma(T.From(-1.2154248173958881), k.K0, ys10);
+        ys10 = TY.Fma(T.From(16.672608665945774), k.K3, ys10);
+        ys10 = TY.Fma(T.From(0.915741828416818), k.K4, ys10);
+        ys10 = TY.Fma(T.From(-6.056605804357471), k.K5, ys10);
+        ys10 = TY.Fma(T.From(-16.00357359415618), k.K6, ys10);
+        ys10 = TY.Fma(T.From(14.849303086297663), k.K7, ys10);
+        ys10 = TY.Fma(T.From(-13.371575735289849), k.K8, ys10);
+        ys10 = TY.Fma(T.From(5.134182648179638), k.K9, ys10);
+        TF fs10 = term.Vf(T.Fma(T.From(0.9246562776405044), h, t0), ys10);
+        k.K10 = term.Prod(fs10, control);
+        TY ys11 = y0;
+        ys11 = TY.Fma(T.From(0.25886091643826425), k.K0, ys11);
+        ys11 = TY.Fma(T.From(-4.774485785489205), k.K3, ys11);
+        ys11 = TY.Fma(T.From(-0.4350930137770325), k.K4, ys11);
+        ys11 = TY.Fma(T.From(-3.0494833320722416), k.K5, ys11);
+        ys11 = TY.Fma(T.From(5.5779200399360995), k.K6, ys11);
+        ys11 = TY.Fma(T.From(6.15583158986104), k.K7, ys11);
+        ys11 = TY.Fma(T.From(-5.062104586736939), k.K8, ys11);
+        ys11 = TY.Fma(T.From(2.193926173180679), k.K9, ys11);
+        ys11 = TY.Fma(T.From(0.13462799865933495), k.K10, ys11);
+        TF fs11 = term.Vf(T.Fma(T.From(1.0), h, t0), ys11);
+        k.K11 = term.Prod(fs11, control);
+        TY ys12 = y0;
+        ys12 = TY.Fma(T.From(0.8224275996265075), k.K0, ys12);
+        ys12 = TY.Fma(T.From(-11.658673257277664), k.K3, ys12);
+        ys12 = TY.Fma(T.From(-0.7576221166909362), k.K4, ys12);
+        ys12 = TY.Fma(T.From(0.7139735881595816), k.K5, ys12);
+        ys12 = TY.Fma(T.From(12.075774986890057), k.K6, ys12);
+        ys12 = TY.Fma(T.From(-2.127659113920403), k.K7, ys12);
+        ys12 = TY.Fma(T.From(1.9901662070489554), k.K8, ys12);
+        ys12 = TY.Fma(T.From(-0.23428647154404028), k.K9, ys12);
+        ys12 = TY.Fma(T.From(0.17589857770794226), k.K10, ys12);
+        TF fs12 = term.Vf(T.Fma(T.From(1.0), h, t0), ys12);
+        k.K12 = term.Prod(fs12, control);
+        TY ys13 = y0;
+        ys13 = TY.Fma(T.From(0.041747491141530244), k.K0, ys13);
+        ys13 = TY.Fma(T.From(-0.05545232861123931), k.K5, ys13);
+        ys13 = TY.Fma(T.From(0.2393128072011801), k.K6, ys13);
+        ys13 = TY.Fma(T.From(0.703510669403443), k.K7, ys13);
+        ys13 = TY.Fma(T.From(-0.7597596138144609), k.K8, ys13);
+        ys13 = TY.Fma(T.From(0.6605630309222863), k.K9, ys13);
+        ys13 = TY.Fma(T.From(0.15818748251012332), k.K10, ys13);
+        ys13 = TY.Fma(T.From(-0.2381095387528628), k.K11, ys13);
+        ys13 = TY.Fma(T.From(0.25), k.K12, ys13);
+        TF fs13 = term.Vf(T.Fma(T.From(1.0), h, t0), ys13);
+        k.K13 = term.Prod(fs13, control);
+        fLast = fs13;
+        y1 = ys13;
+        err = TY.Splat(T.Zero);
+        if (wantError)
         {
-            0 => T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(-6.34483493928604), t, T.From(22.139650499809406)), t, T.From(-30.061056828966645)), t, T.From(19.999006933368396)), t, T.From(-6.6910181737837595)), t, T.From(1.0)) * t,
-            5 => T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(-39.61079198522025), t, T.From(116.44221495503422)), t, T.From(-121.49996277313346)), t, T.From(52.227353279294555)), t, T.From(-7.6142658045872675)), t, T.From(0.0)) * t,
-            6 => T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(20.376121380879145), t, T.From(-67.14513188259572)), t, T.From(83.17210046398478)), t, T.From(-46.89191641810936)), t, T.From(10.728139263042886)), t, T.From(0.0)) * t,
-            7 => T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(7.334709882679536), t, T.From(-16.56722435274965)), t, T.From(9.572450755599366)), t, T.From(-0.18908932250105956)), t, T.From(0.5526637063753649)), t, T.From(0.0)) * t,
-            8 => T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(32.88017743524592), t, T.From(-89.9916014847245)), t, T.From(87.84060576772056)), t, T.From(-35.70759759462221)), t, T.From(4.218656262566515)), t, T.From(0.0)) * t,
-            9 => T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(-10.158899052642676), t, T.From(22.623748964853284)), t, T.From(-17.415210777076297)), t, T.From(6.273644808324035)), t, T.From(-0.6627209125361597)), t, T.From(0.0)) * t,
-            10 => T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(-12.540126809878256), t, T.From(32.23623401673554)), t, T.From(-28.590328951479098)), t, T.From(10.316088127245076)), t, T.From(-1.2636789001135462)), t, T.From(0.0)) * t,
-            11 => T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(29.555300148451604), t, T.From(-82.10203154883598)), t, T.From(81.66309505843414)), t, T.From(-34.76507698666118)), t, T.From(5.410603789859042)), t, T.From(0.0)) * t,
-            12 => T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(-41.79234864243906), t, T.From(116.26621857911195)), t, T.From(-114.93752913770093)), t, T.From(47.745797107822554)), t, T.From(-7.032137906794574)), t, T.From(0.0)) * t,
-            13 => T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(20.300692582210083), t, T.From(-53.90207774663854)), t, T.From(50.255836422617605)), t, T.From(-19.008209934160803)), t, T.From(2.3537586759714983)), t, T.From(0.0)) * t,
-            _ => T.Zero,
-        };
+            err = TY.Fma(T.From(0.012194277465176748), k.K0, err);
+            err = TY.Fma(T.From(0.7731539478765578), k.K5, err);
+            err = TY.Fma(T.From(-0.07192809284993823), k.K6, err);
+            err = TY.Fma(T.From(-1.763834521196444), k.K7, err);
+            err = TY.Fma(T.From(1.787182038027448), k.K8, err);
+            err = TY.Fma(T.From(-0.7829855527544889), k.K9, err);
+            err = TY.Fma(T.From(0.07877188662899605), k.K10, err);
+            err = TY.Fma(T.From(-0.28255398319730723), k.K11, err);
+            err = TY.Fma(T.From(0.25), k.K12, err);
+        }
+    }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TY Interpolate<T, TY>(T theta, in TY y0, in RkStages<TY> k, in TY kEnd)
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+    {
+        TY y = y0;
+        y = TY.Fma(W0(theta), k.K0, y);
+        y = TY.Fma(W5(theta), k.K5, y);
+        y = TY.Fma(W6(theta), k.K6, y);
+        y = TY.Fma(W7(theta), k.K7, y);
+        y = TY.Fma(W8(theta), k.K8, y);
+        y = TY.Fma(W9(theta), k.K9, y);
+        y = TY.Fma(W10(theta), k.K10, y);
+        y = TY.Fma(W11(theta), k.K11, y);
+        y = TY.Fma(W12(theta), k.K12, y);
+        y = TY.Fma(W13(theta), k.K13, y);
+        return y;
     }
 }
 

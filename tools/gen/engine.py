@@ -13,7 +13,7 @@ for i in range(MAX):
     o.append(f'    /// <summary>Stage {i}.</summary>\n    public TY K{i};')
 o.append('}\n')
 o.append('''/// <summary>
-/// The generic explicit Runge–Kutta engine: one step of any <see cref="IExplicitRungeKutta"/> tableau over any
+/// The generic explicit Runge–Kutta engine: one step of any <see cref="IButcherTableau"/> over any
 /// <see cref="ITerm{T, TY, TC, TF}"/>, on any lane type. Written once; unrolled by construction.
 /// </summary>
 public static partial class ExplicitRungeKuttaEngine
@@ -30,7 +30,7 @@ public static partial class ExplicitRungeKuttaEngine
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Step<TTab, TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError,
         ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
-        where TTab : struct, IExplicitRungeKutta
+        where TTab : struct, IButcherTableau
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where T : struct, IScalar<T>
         where TY : struct, IState<TY, T>
@@ -73,7 +73,7 @@ o.append('''        }
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TY Interpolate<TTab, T, TY>(T theta, in TY y0, in RkStages<TY> k, in TY kEnd)
-        where TTab : struct, IExplicitRungeKutta
+        where TTab : struct, IButcherTableau
         where T : struct, IScalar<T>
         where TY : struct, IState<TY, T>
     {
@@ -86,7 +86,7 @@ o.append('''        y = TY.Fma(TTab.DenseWeight(TTab.Stages, theta), kEnd, y);
 
     /// <summary>The last stage increment (k_end of an FSAL tableau), without indexing: kernel-safe.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TY LastStage<TTab, TY>(in RkStages<TY> k) where TTab : struct, IExplicitRungeKutta where TY : struct
+    public static TY LastStage<TTab, TY>(in RkStages<TY> k) where TTab : struct, IButcherTableau where TY : struct
     {''' + ''.join(f'''
         if (TTab.Stages == {i + 1}) return k.K{i};''' for i in range(MAX)) + '''
         return k.K0;

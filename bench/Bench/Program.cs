@@ -1,0 +1,196 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Diffrax.Solvers.Ensembles;
+using Diffrax.Solvers.Integrate;
+using Diffrax.Solvers.Lanes;
+using Diffrax.Solvers.Models;
+using Diffrax.Solvers.RungeKutta;
+using Diffrax.Solvers.States;
+
+// The solver-core benchmark: throughput ratios against hand-written native references measured in the same run.
+// Usage: dotnet run -c Release --project bench/Bench -- [--quick] [--repeats N] [--out FILE.json]
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+bool quick = args.Contains("--quick");
+int repeats = ArgValue("--repeats") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : (quick ? 3 : 5);
+string outPath = ArgValue("--out") ?? Path.Combine(RepoRoot(), "bench", "results", "core.json");
+int threads = Environment.ProcessorCount;
+string refBin = Path.Combine(RepoRoot(), "bench", "reference", "bin");
+Sh("bash", Path.Combine(RepoRoot(), "bench", "reference", "build.sh"));
+
+var rows = new List<Row>();
+string tmp = Directory.CreateTempSubdirectory("diffrax-bench").FullName;
+Console.Error.WriteLine($"machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSArchitecture}, Vector512 hardware: {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}");
+
+// ---- 1. fixed-step RK4, Lorenz ensemble ----
+foreach (int n in quick ? new[] { 100_000 } : new[] { 10_000, 1_000_000 })
+{
+    var p = LorenzEnsemble(n, null);
+    var cRef = RunNative("lorenz_rk4", $"{n} {repeats} {tmp}/rk4.bin");
+    double cRate = cRef.GetProperty("member_steps_per_second").GetDouble();
+    double[] cFinal = ReadDoubles($"{tmp}/rk4.bin");
+    foreach (var (name, run) in new (string, Func<EnsembleResult>)[]
+    {
+        ("Lane16", () => EnsembleRunner.Run<Rk4, Lorenz<Lane16>, Lane16, Vec3<Lane16>>(p, threads)),
+        ("Lane8", () => EnsembleRunner.Run<Rk4, Lorenz<Lane8>, Lane8, Vec3<Lane8>>(p, threads)),
+    })
+    {
+        var (sec, res) = Time(run, repeats);
+        double rate = (double)n * 1000 / sec;
+        double diff = MaxDiff(res, cFinal);
+        rows.Add(new Row("lorenz_rk4_dt1e-3", n, $"RK4 {name}", "C gcc -O3 -march=native OpenMP SoA", rate, cRate, rate / cRate, $"max |Δ final| vs C = {diff:E1}", ">= 0.8"));
+    }
+}
+
+// ---- 2. adaptive Tsit5/Dopri5 vs Boost.Odeint dopri5 (ensemble and sweep) ----
+foreach (var (mode, n, t1) in quick ? new[] { ("ensemble", 100_000, 1.0), ("sweep", 20_000, 5.0) } : new[] { ("ensemble", 10_000, 1.0), ("ensemble", 1_000_000, 1.0), ("sweep", 100_000, 5.0) })
+{
+    var pid = new PidOptions { Rtol = 1e-6, Atol = 1e-8 };
+    var p = mode == "ensemble" ? LorenzEnsemble(n, pid) : LorenzSweep(n, pid);
+    var boost = RunNative("lorenz_dopri5_odeint", $"{mode} {n} 1e-6 1e-8 {repeats} {tmp}/odeint.bin");
+    double bSec = boost.GetProperty("seconds_median").GetDouble();
+    double bRate = n / bSec;
+    double[] bFinal = ReadDoubles($"{tmp}/odeint.bin");
+    // Reference solution: Dopri8 at rtol = atol = 1e-13 on the same members (evaluated on a subset for large n).
+    int refN = Math.Min(n, 20_000);
+    var refP = Subset(p, refN, new PidOptions { Rtol = 1e-13, Atol = 1e-13 });
+    var reference = EnsembleRunner.Run<Dopri8, Lorenz<Lane8>, Lane8, Vec3<Lane8>>(refP, threads);
+    double bErr = MedianErr(bFinal, reference, refN);
+    foreach (var (name, run) in new (string, Func<EnsembleResult>)[]
+    {
+        ("Tsit5 Lane8", () => EnsembleRunner.Run<Tsit5, Lorenz<Lane8>, Lane8, Vec3<Lane8>>(p, threads)),
+        ("Dopri5 Lane8", () => EnsembleRunner.Run<Dopri5, Lorenz<Lane8>, Lane8, Vec3<Lane8>>(p, threads)),
+        ("Dopri5 scalar", () => EnsembleRunner.Run<Dopri5, Lorenz<F64>, F64, Vec3<F64>>(p, threads)),
+    })
+    {
+        if (!quick && name.EndsWith("scalar") && n > 100_000) continue;
+        var (sec, res) = Time(run, repeats);
+        double rate = n / sec;
+        double err = MedianErr(Flatten(res), reference, refN);
+        rows.Add(new Row($"lorenz_{mode}_adaptive", n, name, "Boost.Odeint dopri5, OpenMP dynamic", rate, bRate, rate / bRate,
+            $"median |err| ours {err:E1} vs odeint {bErr:E1}; steps ours {res.Accepted.Sum(x => (long)x)} odeint {boost.GetProperty("accepted_steps").GetInt64()}", ">= 5"));
+    }
+}
+
+Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
+File.WriteAllText(outPath, JsonSerializer.Serialize(new { machine = MachineLine(), threads, repeats, rows }, new JsonSerializerOptions { WriteIndented = true }));
+Console.WriteLine($"Machine: {MachineLine()}; {threads} threads; median of {repeats} runs; ratio = ours / reference (higher is better).");
+Console.WriteLine();
+Console.WriteLine("| case | members | ours | reference | ours (/s) | reference (/s) | ratio | target | accuracy |");
+Console.WriteLine("|---|---:|---|---|---:|---:|---:|---|---|");
+foreach (var row in rows)
+    Console.WriteLine($"| {row.Case} | {row.Members:N0} | {row.Ours} | {row.Reference} | {row.OursRate:E3} | {row.RefRate:E3} | **{row.Ratio:F2}×** | {row.Target} | {row.Accuracy} |");
+return 0;
+
+// ---------------------------------------------------------------------------------------------------------------
+static EnsembleProblem LorenzEnsemble(int n, PidOptions? pid)
+{
+    var y0 = new double[3 * n];
+    var ps = new double[3 * n];
+    for (int i = 0; i < n; i++)
+    {
+        y0[3 * i] = 10.0 + (double)(i % 1000) * 1e-4; y0[3 * i + 1] = 10.0; y0[3 * i + 2] = 25.0;
+        ps[3 * i] = 10; ps[3 * i + 1] = 28; ps[3 * i + 2] = 8.0 / 3.0;
+    }
+    return new EnsembleProblem { Members = n, T0 = 0, T1 = 1, Dt0 = pid is null ? 1e-3 : null, Y0 = y0, Params = ps, Pid = pid };
+}
+
+static EnsembleProblem LorenzSweep(int n, PidOptions pid)
+{
+    var y0 = new double[3 * n];
+    var ps = new double[3 * n];
+    for (int i = 0; i < n; i++)
+    {
+        y0[3 * i] = 1; y0[3 * i + 1] = 1; y0[3 * i + 2] = 1;
+        ps[3 * i] = 10; ps[3 * i + 1] = n == 1 ? 0 : 50.0 * i / (n - 1); ps[3 * i + 2] = 8.0 / 3.0;
+    }
+    return new EnsembleProblem { Members = n, T0 = 0, T1 = 5, Y0 = y0, Params = ps, Pid = pid };
+}
+
+static EnsembleProblem Subset(EnsembleProblem p, int n, PidOptions pid) =>
+    new() { Members = n, T0 = p.T0, T1 = p.T1, Y0 = p.Y0[..(3 * n)], Params = p.Params[..(3 * n)], Pid = pid, MaxSteps = 100_000 };
+
+static (double Seconds, EnsembleResult Result) Time(Func<EnsembleResult> run, int repeats)
+{
+    run(); // warm-up: JIT and page faults
+    var times = new List<double>();
+    EnsembleResult last = null!;
+    for (int i = 0; i < repeats; i++)
+    {
+        var sw = Stopwatch.StartNew();
+        last = run();
+        times.Add(sw.Elapsed.TotalSeconds);
+    }
+    times.Sort();
+    return (times[times.Count / 2], last);
+}
+
+static double[] Flatten(EnsembleResult r)
+{
+    var f = new double[3 * r.Members];
+    for (int m = 0; m < r.Members; m++) for (int c = 0; c < 3; c++) f[3 * m + c] = r.Final[c][m];
+    return f;
+}
+
+static double MaxDiff(EnsembleResult r, double[] interleaved)
+{
+    double d = 0;
+    for (int m = 0; m < r.Members; m++) for (int c = 0; c < 3; c++) d = Math.Max(d, Math.Abs(r.Final[c][m] - interleaved[3 * m + c]));
+    return d;
+}
+
+static double MedianErr(double[] interleaved, EnsembleResult reference, int n)
+{
+    var e = new double[n];
+    for (int m = 0; m < n; m++)
+    {
+        double s = 0;
+        for (int c = 0; c < 3; c++) s = Math.Max(s, Math.Abs(interleaved[3 * m + c] - reference.Final[c][m]));
+        e[m] = s;
+    }
+    Array.Sort(e);
+    return e[n / 2];
+}
+
+static double[] ReadDoubles(string path)
+{
+    byte[] b = File.ReadAllBytes(path);
+    var d = new double[b.Length / 8];
+    Buffer.BlockCopy(b, 0, d, 0, d.Length * 8);
+    return d;
+}
+
+JsonElement RunNative(string program, string arguments)
+{
+    string output = Sh(Path.Combine(refBin, program), arguments);
+    string line = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last(l => l.TrimStart().StartsWith('{'));
+    return JsonDocument.Parse(line).RootElement.Clone();
+}
+
+static string Sh(string file, string arguments)
+{
+    var psi = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+    using var proc = Process.Start(psi)!;
+    string stdout = proc.StandardOutput.ReadToEnd();
+    string stderr = proc.StandardError.ReadToEnd();
+    proc.WaitForExit();
+    if (proc.ExitCode != 0) throw new InvalidOperationException($"{file} {arguments} failed ({proc.ExitCode}): {stderr}");
+    return stdout;
+}
+
+static string RepoRoot()
+{
+    var d = new DirectoryInfo(AppContext.BaseDirectory);
+    while (d is not null && !File.Exists(Path.Combine(d.FullName, "Diffrax.Cluster.sln"))) d = d.Parent;
+    return d?.FullName ?? throw new InvalidOperationException("run from inside the repository");
+}
+
+static string MachineLine()
+{
+    string cpu = File.Exists("/proc/cpuinfo") ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"))?.Split(':')[1].Trim() ?? "?" : "?";
+    return $"{cpu}, {Environment.ProcessorCount} cores, .NET {Environment.Version}, AVX-512 {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}";
+}
+
+string? ArgValue(string name) { int i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : null; }
+
+internal sealed record Row(string Case, int Members, string Ours, string Reference, double OursRate, double RefRate, double Ratio, string Accuracy, string Target);
