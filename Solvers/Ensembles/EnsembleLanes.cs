@@ -30,6 +30,7 @@ internal struct EnsembleSink<T, TY>(EnsembleResult r, double[] saveTaus) : ISave
 {
     public static bool RecordsSteps => false;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public readonly T SaveTau(T member, T index)
     {
         T r0 = T.Zero;
@@ -41,6 +42,7 @@ internal struct EnsembleSink<T, TY>(EnsembleResult r, double[] saveTaus) : ISave
         return r0;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public readonly void Save(T mask, T member, T index, T t, in TY y)
     {
         long m = r.Members;
@@ -58,6 +60,7 @@ internal struct EnsembleSink<T, TY>(EnsembleResult r, double[] saveTaus) : ISave
         where TF : struct, IState<TF, T>
     { }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public readonly void Finish(T mask, T member, T result, T t, in TY y, in SolveStats<T> stats)
     {
         for (int lane = 0; lane < T.Width; lane++)
@@ -97,6 +100,7 @@ internal struct EnsembleRefill<TModel, T, TY> : IRefill<OdeTerm<TModel, T, TY>, 
         _next = _end = 0;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public T Refill(T finished, ref OdeTerm<TModel, T, TY> term, ref T tau, ref T tauEnd, ref TY y, ref T member, ref T h)
     {
         T fresh = T.Zero;

@@ -26,7 +26,10 @@ public interface ISolverStepper<TTerm, T, TY, TC, TF>
     static abstract int ErrorOrder { get; }
     /// <summary>Whether the returned last vector field is the field at (t1, y1), reusable as the next first one.</summary>
     static abstract bool Fsal { get; }
-    /// <summary>Vector-field evaluations per step beyond the one at the start point (for statistics).</summary>
+    /// <summary>
+    /// Vector-field evaluations inside <see cref="Step"/> beyond the one at the start point (for statistics); the loop
+    /// adds one per step for a non-FSAL solver, whose field at the end point it evaluates itself.
+    /// </summary>
     static abstract int EvaluationsPerStep { get; }
 
     /// <summary>One step from (t0, y0) of signed length h; <paramref name="f0"/> is the field at (t0, y0).</summary>
@@ -56,7 +59,8 @@ public struct ErkStepper<TTab, TTerm, T, TY, TC, TF> : ISolverStepper<TTerm, T, 
     /// <inheritdoc/>
     public static bool Fsal => TTab.Fsal;
     /// <inheritdoc/>
-    public static int EvaluationsPerStep => TTab.Fsal ? TTab.Stages - 1 : TTab.Stages;
+    // Stages 1 … s−1 inside the step; a non-FSAL method's end-point evaluation is counted by the loop.
+    public static int EvaluationsPerStep => TTab.Stages - 1;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -87,6 +87,7 @@ public static class Integrator
     /// The loop counts only attempted and rejected steps and the evaluations outside the regular per-step ones; accepted
     /// steps and total evaluations follow (every attempted step evaluates the same number of stages).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static SolveStats<T> FinalStats<TSolver, TTerm, T, TY, TC, TF>(SolveStats<T> raw)
         where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
         where TTerm : struct, ITerm<T, TY, TC, TF>
@@ -101,6 +102,7 @@ public static class Integrator
     }
 
     /// <summary>Starts the lanes of <paramref name="mask"/>: vector field, first step, saves at t0, event value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Begin<TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(
         T mask, ref LaneState<T, TY, TF> s, ref TTerm term, ref TCtl ctl, ref TSink sink, in TEvent ev, LoopOptions opt)
         where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
@@ -131,6 +133,7 @@ public static class Integrator
                 : s.TauEnd - s.Tau;
             s.H = T.Select(auto, h0, s.H);
         }
+        s.H = T.Select(mask, ctl.ClampFirstStep(s.H), s.H);
         if (TEvent.Enabled) s.G0 = T.Select(mask, ev.Condition(t, s.Y), s.G0);
         // Saves at (or before) t0.
         T idx = s.SaveIndex;
@@ -151,6 +154,7 @@ public static class Integrator
     /// Hairer–Wanner's starting step (Hairer, Nørsett &amp; Wanner I, §II.4): compares the sizes of y0, f(t0, y0) and
     /// the change of f over a trial Euler step to choose h with local error near the tolerance.
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static T InitialStep<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T dir, in TY y0, in TF f0, T rtol, T atol, int order, ref T nfe, T mask)
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where T : struct, IScalar<T>
@@ -171,7 +175,7 @@ public static class Integrator
         T d2 = T.Sqrt(TY.SumSquaredScaled(TY.Sub(k1b, k1), y0, y0, rtol, atol) * invDim) / h0;
         T dm = T.Max(d1, d2);
         T h1 = T.Select(T.LessEqual(dm, T.From(1e-15)), T.Max(T.From(1e-6), h0 * T.From(1e-3)),
-            T.Pow(T.From(0.01) / dm, T.From(1.0 / order)));
+            T.PowApprox(T.From(0.01) / dm, 1.0 / order));
         T h = T.Min(T.From(100.0) * h0, h1);
         return T.Select(T.IsFinite(h), h, T.From(1e-6));
     }
@@ -201,7 +205,10 @@ public static class Integrator
             if (!T.Any(active)) return T.Zero;
             T tau = s.Tau;
             T remaining = s.TauEnd - tau;
-            T hUse = ctl.Clip(tau, T.Min(s.H, remaining), out T endsOnJump, out T nextTau);
+            // A step that would leave a sliver of a few ulps before the end (rounding in accumulated constant steps)
+            // goes to the end instead.
+            T hTry = T.Select(T.LessEqual(remaining, s.H * T.From(1 + 1e-9)), remaining, s.H);
+            T hUse = ctl.Clip(tau, hTry, out T endsOnJump, out T nextTau);
             T reaching = T.LessEqual(remaining, hUse);
             T t0 = dir * tau;
             T hReal = dir * hUse;
@@ -211,12 +218,11 @@ public static class Integrator
             {
                 errorNorm = T.Sqrt(TY.SumSquaredScaled(err, s.Y, y1, ctl.Rtol, ctl.Atol) * invDim);
                 ctl.Adapt(active, errorNorm, hUse, out accept, out hNext, out dtMinFailed);
-                // A non-finite field at an accepted point cannot be cured by a smaller step; nor can a non-finite
-                // error once the step is down to the last representable one.
-                nonFinite = T.AndNot(active, TY.AllFinite(k.K0));
-                nonFinite = T.Or(nonFinite, T.And(T.AndNot(active, accept), T.AndNot(T.Equal(tau + hNext, tau), T.IsFinite(errorNorm))));
-                nonFinite = T.Or(nonFinite, T.AndNot(accept, TY.AllFinite(y1)));
-                accept = T.AndNot(accept, nonFinite);
+                // A non-finite state or field makes the error non-finite, which the controller rejects (shrinking the
+                // step); once the step cannot shrink any further (below dtmin, or to the last representable step) with
+                // the error still non-finite, the lane ends as NonFinite.
+                T errorNotFinite = T.AndNot(active, T.IsFinite(errorNorm));
+                nonFinite = T.And(errorNotFinite, T.Or(dtMinFailed, T.Equal(tau + hNext, tau)));
                 dtMinFailed = T.AndNot(dtMinFailed, nonFinite);
                 s.Stats.Rejected = T.Select(T.AndNot(active, accept), s.Stats.Rejected + T.One, s.Stats.Rejected);
             }
@@ -317,7 +323,7 @@ public static class Integrator
         => term.Prod(fNew, term.Contr(t0, t0 + hReal));
 
     /// <summary>Stores every save time inside the accepted step, by dense interpolation.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void SaveInStep<TSolver, TTerm, TSink, T, TY, TC, TF>(T m, ref LaneState<T, TY, TF> s, ref TSink sink, in TTerm term,
         in RkStages<TY> k, in TF fNew, T tau, T hUse, T dir, T tauStop, in TY yEnd)
         where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
@@ -349,7 +355,7 @@ public static class Integrator
     /// Finds θ ∈ (0, 1] where the event function changes sign along the dense interpolant, by bisection to
     /// double precision (events are rare; robustness beats speed here).
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static T LocateEvent<TSolver, TTerm, TEvent, T, TY, TC, TF>(in TEvent ev, T crossing, T g0, T t0, T hReal, in TY y0, in RkStages<TY> k, in TY kEnd)
         where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
         where TTerm : struct, ITerm<T, TY, TC, TF>

@@ -20,6 +20,8 @@ public interface IStepSizeController<T> where T : struct, IScalar<T>
     void Adapt(T active, T errorNorm, T h, out T accept, out T hNext, out T dtMinFailed);
     /// <summary>Forgets error history in the lanes of <paramref name="mask"/> (a new member starts there).</summary>
     void Reset(T mask);
+    /// <summary>The first step of a member (its dt0, or the automatic choice) clamped to the controller's [dtmin, dtmax].</summary>
+    T ClampFirstStep(T h);
     /// <summary>
     /// Clips a step of length <paramref name="h"/> starting at <paramref name="tau"/> to the controller's step
     /// and jump times. <paramref name="endsOnJump"/> marks lanes whose step ends just before a discontinuity;
@@ -51,6 +53,8 @@ public struct ConstantStepSize<T> : IStepSizeController<T> where T : struct, ISc
     }
     /// <inheritdoc/>
     public readonly void Reset(T mask) { }
+    /// <inheritdoc/>
+    public readonly T ClampFirstStep(T h) => h;
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly T Clip(T tau, T h, out T endsOnJump, out T nextTau)
@@ -136,6 +140,9 @@ public struct PidController<T> : IStepSizeController<T> where T : struct, IScala
         _prev2 = T.Select(accept, _prev1, _prev2);
         _prev1 = T.Select(accept, inv1, _prev1);
     }
+
+    /// <inheritdoc/>
+    public readonly T ClampFirstStep(T h) => T.Min(T.Max(h, T.From(_dtMin)), T.From(_dtMax));
 
     /// <inheritdoc/>
     public void Reset(T mask)
@@ -236,6 +243,8 @@ public struct TimedController<TCtl, T> : IStepSizeController<T>
         => _inner.Adapt(active, errorNorm, h, out accept, out hNext, out dtMinFailed);
     /// <inheritdoc/>
     public void Reset(T mask) => _inner.Reset(mask);
+    /// <inheritdoc/>
+    public readonly T ClampFirstStep(T h) => _inner.ClampFirstStep(h);
 
     /// <inheritdoc/>
     public readonly T Clip(T tau, T h, out T endsOnJump, out T nextTau)

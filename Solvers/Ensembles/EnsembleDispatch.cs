@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using Diffrax.Solvers.Lanes;
+using Diffrax.Solvers.Models;
+using Diffrax.Solvers.RungeKutta;
+
+namespace Diffrax.Solvers.Ensembles;
+
+/// <summary>Which CPU lane type an ensemble runs on.</summary>
+public enum LaneWidth
+{
+    /// <summary>8 lanes for adaptive solves, 16 for constant steps (DESIGN.md §3, measured).</summary>
+    Auto = 0,
+    /// <summary>One trajectory per value (plain double).</summary>
+    Scalar = 1,
+    /// <summary>Eight trajectories per <see cref="Lane8"/>.</summary>
+    Eight = 8,
+    /// <summary>Sixteen trajectories per <see cref="Lane16"/>.</summary>
+    Sixteen = 16,
+}
+
+/// <summary>
+/// Runs ensembles chosen at run time (solver by name, model as a generic struct definition over the lane type, e.g.
+/// <c>typeof(Lorenz&lt;&gt;)</c> or a compiled equation model), by closing <see cref="EnsembleRunner.Run{TTab, TModel, T, TY}"/>
+/// once per combination and caching it.
+/// </summary>
+public static class EnsembleDispatch
+{
+    /// <summary>The explicit Runge–Kutta solvers by job-file name.</summary>
+    public static IReadOnlyDictionary<string, Type> OdeSolvers { get; } = new Dictionary<string, Type>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["euler"] = typeof(Euler), ["heun"] = typeof(Heun), ["midpoint"] = typeof(Midpoint), ["ralston"] = typeof(Ralston),
+        ["rk4"] = typeof(Rk4), ["bosh3"] = typeof(Bosh3), ["dopri5"] = typeof(Dopri5), ["tsit5"] = typeof(Tsit5), ["dopri8"] = typeof(Dopri8),
+    };
+
+    /// <summary>The built-in ODE models by job-file name, as generic definitions over the lane type.</summary>
+    public static IReadOnlyDictionary<string, Type> BuiltinModels { get; } = new Dictionary<string, Type>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["lorenz"] = typeof(Lorenz<>), ["lotka_volterra"] = typeof(LotkaVolterra<>), ["van_der_pol"] = typeof(VanDerPol<>),
+        ["harmonic_oscillator"] = typeof(HarmonicOscillator<>), ["kepler"] = typeof(Kepler<>), ["arenstorf"] = typeof(Arenstorf<>),
+    };
+
+    private static readonly ConcurrentDictionary<(Type, Type, Type), MethodInfo> Closed = new();
+
+    /// <summary>Names, parameters and defaults of a model definition (read from its static <c>Info</c> on <see cref="F64"/>).</summary>
+    public static ModelInfo Info(Type modelTypeDefinition)
+    {
+        var closed = modelTypeDefinition.MakeGenericType(typeof(F64));
+        return (ModelInfo)closed.GetProperty("Info", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+    }
+
+    /// <summary>Whether a solver name is an explicit Runge–Kutta method with an embedded error estimate.</summary>
+    public static bool IsAdaptive(string solver) => (int)SolverType(solver).GetProperty("ErrorOrder")!.GetValue(null)! > 0;
+
+    /// <summary>Solves <paramref name="p"/> with the named solver on the model definition, on the chosen lanes.</summary>
+    public static EnsembleResult Run(string solver, Type modelTypeDefinition, EnsembleProblem p, LaneWidth lanes = LaneWidth.Auto, int threads = 0)
+    {
+        Type tab = SolverType(solver);
+        Type lane = (lanes == LaneWidth.Auto ? (p.Pid is null ? LaneWidth.Sixteen : LaneWidth.Eight) : lanes) switch
+        {
+            LaneWidth.Scalar => typeof(F64),
+            LaneWidth.Eight => typeof(Lane8),
+            LaneWidth.Sixteen => typeof(Lane16),
+            _ => throw new ArgumentOutOfRangeException(nameof(lanes)),
+        };
+        MethodInfo m = Closed.GetOrAdd((tab, modelTypeDefinition, lane), key =>
+        {
+            Type model = key.Item2.MakeGenericType(key.Item3);
+            Type state = model.GetInterfaces().First(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IModel<,,>)).GetGenericArguments()[2];
+            return typeof(EnsembleRunner).GetMethod(nameof(EnsembleRunner.Run))!.MakeGenericMethod(key.Item1, model, key.Item3, state);
+        });
+        try
+        {
+            return (EnsembleResult)m.Invoke(null, [p, threads])!;
+        }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+            throw;
+        }
+    }
+
+    private static Type SolverType(string solver) => OdeSolvers.TryGetValue(solver, out Type? t)
+        ? t
+        : throw new ArgumentException($"unknown solver '{solver}'; known ODE solvers: {string.Join(", ", OdeSolvers.Keys)}.", nameof(solver));
+}

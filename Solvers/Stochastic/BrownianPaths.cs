@@ -1,0 +1,227 @@
+using System.Runtime.CompilerServices;
+using Diffrax.Solvers.Lanes;
+using Diffrax.Solvers.States;
+
+namespace Diffrax.Solvers.Stochastic;
+
+/// <summary>
+/// A virtual Brownian tree (Li, Wong, Chen &amp; Duvenaud 2020, with the space–time Lévy area of Jelinčič, Foster &amp;
+/// Kidger 2024): the Brownian motion W on [t0, t1] and its time integral U(t) = ∫W, generated on demand by
+/// bisecting [t0, t1] down to the resolution <see cref="Depth"/> (from the tolerance) with the exact conditional
+/// Gaussian law of the midpoint given the interval's ends. On an interval of length L with increment ΔW and
+/// space–time Lévy area H: W_mid = W_a + ΔW/2 + 3H/2 + √(L/16)·Z₁ and
+/// U_mid = U_a + (L/2)W_a + LΔW/8 + LH/2 + √(L³/192)·Z₂ (Z₁, Z₂ independent). The normals of each tree node come
+/// from Philox keyed by (seed, member, node number, noise dimension), so the same (seed, member) always gives the
+/// same path, whatever order it is queried in, with fixed memory (no cache). Below the resolution the path is the
+/// conditional mean given the enclosing leaf (a smooth interpolant), so choose the tolerance well below the step.
+/// </summary>
+/// <remarks>
+/// Member ids are held per lane slot as values of <typeparamref name="T"/> (lane refill sets <see cref="Member"/>);
+/// each slot is computed in double precision on its own, so results are bit-identical across CPU lane widths.
+/// Struct-only, no arrays: kernel-safe. On a GPU the transcendental functions may differ in the last ulp.
+/// </remarks>
+public struct VirtualBrownianTree<T, TX> : IBrownianPath<T, TX>
+    where T : struct, IScalar<T>
+    where TX : struct, IState<TX, T>
+{
+    /// <summary>Member id in each lane slot.</summary>
+    public T Member;
+    /// <summary>Key word 0 (low half of the seed).</summary>
+    public uint Key0;
+    /// <summary>Key word 1 (high half of the seed, tagged to separate this stream from others).</summary>
+    public uint Key1;
+    /// <summary>Start of the span.</summary>
+    public double T0;
+    /// <summary>End of the span.</summary>
+    public double T1;
+    /// <summary>Bisection levels: the leaves have length (t1 − t0)/2^Depth ≤ tol.</summary>
+    public int Depth;
+
+    private const uint TreeTag = 0xB5297A4Du;
+
+    /// <summary>A tree on [t0, t1] with leaves no longer than <paramref name="tol"/>, for seed and member.</summary>
+    public VirtualBrownianTree(ulong seed, double t0, double t1, double tol, T member)
+    {
+        if (!(t1 > t0) || !double.IsFinite(t0) || !double.IsFinite(t1))
+            throw new ArgumentException($"Brownian tree span [{t0}, {t1}] must be finite with t0 < t1.", nameof(t1));
+        if (!(tol > 0)) throw new ArgumentException($"Brownian tree tol = {tol} must be > 0.", nameof(tol));
+        int depth = Math.Max(0, (int)Math.Ceiling(Math.Log2((t1 - t0) / tol)));
+        if (depth > 48) throw new ArgumentException($"Brownian tree tol = {tol} needs {depth} levels on [{t0}, {t1}]; at most 48 are supported.", nameof(tol));
+        Key0 = (uint)seed;
+        Key1 = (uint)(seed >> 32) ^ TreeTag;
+        T0 = t0;
+        T1 = t1;
+        Depth = depth;
+        Member = member;
+    }
+
+    /// <inheritdoc/>
+    public readonly bool Covers(double t0, double t1) => Math.Min(t0, t1) >= T0 && Math.Max(t0, t1) <= T1;
+
+    /// <inheritdoc/>
+    public readonly TX Increment(T t0, T t1)
+    {
+        TX w = default;
+        for (int d = 0; d < TX.Dim; d++)
+        {
+            T v = T.Zero;
+            for (int lane = 0; lane < T.Width; lane++)
+            {
+                ulong m = (ulong)T.GetLane(Member, lane);
+                Point(m, (uint)d, T.GetLane(t0, lane), out double w0, out _);
+                Point(m, (uint)d, T.GetLane(t1, lane), out double w1, out _);
+                v = T.WithLane(v, lane, w1 - w0);
+            }
+            TX.Set(ref w, d, v);
+        }
+        return w;
+    }
+
+    /// <inheritdoc/>
+    public readonly void IncrementWithArea(T s, T t, out TX w, out TX h)
+    {
+        w = default;
+        h = default;
+        for (int d = 0; d < TX.Dim; d++)
+        {
+            T vw = T.Zero, vh = T.Zero;
+            for (int lane = 0; lane < T.Width; lane++)
+            {
+                ulong m = (ulong)T.GetLane(Member, lane);
+                double a = T.GetLane(s, lane), b = T.GetLane(t, lane);
+                Point(m, (uint)d, a, out double wa, out double ua);
+                Point(m, (uint)d, b, out double wb, out double ub);
+                double len = b - a, dw = wb - wa;
+                double area = len != 0 ? (ub - ua - len * wa) / len - 0.5 * dw : 0.0;
+                vw = T.WithLane(vw, lane, dw);
+                vh = T.WithLane(vh, lane, area);
+            }
+            TX.Set(ref w, d, vw);
+            TX.Set(ref h, d, vh);
+        }
+    }
+
+    /// <summary>W(τ) and U(τ) = ∫_{t0}^τ W for one member and noise dimension (τ clamped to the span).</summary>
+    public readonly void Point(ulong member, uint dim, double tau, out double w, out double u)
+    {
+        double a = T0, b = T1;
+        if (!(tau > a)) { w = 0; u = 0; return; }
+        if (tau > b) tau = b;
+        double len = b - a;
+        Philox.Normal53Pair(Draw(0, member, dim), out double z1, out double z2);
+        double wa = 0, ua = 0;
+        double wb = Math.Sqrt(len) * z1;
+        double ub = len * (Math.Sqrt(len / 12.0) * z2 + 0.5 * wb);
+        ulong node = 1;
+        for (int level = 0; level < Depth; level++)
+        {
+            if (tau == b) { w = wb; u = ub; return; }
+            len = b - a;
+            double mid = 0.5 * (a + b);
+            double dw = wb - wa;
+            double area = (ub - ua - len * wa) / len - 0.5 * dw;
+            Philox.Normal53Pair(Draw(node, member, dim), out z1, out z2);
+            double wm = wa + 0.5 * dw + 1.5 * area + Math.Sqrt(len / 16.0) * z1;
+            double um = ua + 0.5 * len * wa + 0.125 * len * dw + 0.5 * len * area + Math.Sqrt(len * len * len / 192.0) * z2;
+            if (tau == mid) { w = wm; u = um; return; }
+            if (tau < mid) { b = mid; wb = wm; ub = um; node = 2 * node; }
+            else { a = mid; wa = wm; ua = um; node = 2 * node + 1; }
+        }
+        if (tau == b) { w = wb; u = ub; return; }
+        // Inside a leaf: the conditional mean given (ΔW, H) of the leaf.
+        len = b - a;
+        double r = tau - a;
+        double dwl = wb - wa;
+        double hl = (ub - ua - len * wa) / len - 0.5 * dwl;
+        double x = r / len;
+        w = wa + x * dwl + 6.0 * x * (1.0 - x) * hl;
+        u = ua + r * wa + 0.5 * r * x * dwl + hl * r * x * (3.0 - 2.0 * x);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly Philox4 Draw(ulong node, ulong member, uint dim)
+        => Philox.Block(new Philox4((uint)node, (uint)(node >> 32) | (dim << 17), (uint)member, (uint)(member >> 32)), Key0, Key1);
+}
+
+/// <summary>
+/// A fast Brownian stream for constant-step solves: the increment of step n = round((t0 − tStart)/dt) is
+/// √(t1 − t0)·Zₙ with Zₙ from Philox in the layout of bench/reference/gbm_em.c — key (seed low, seed high),
+/// counter (n/4, member low, member high, noise dimension), normal n mod 4 by 32-bit Box–Muller. Not queryable
+/// backwards or over other intervals: a query inside a step gets that step's normal scaled to the query's length
+/// (correct variance, not a consistent path). Kernel-safe. The space–time Lévy area of step n is √(h/12)·Z′ₙ from the
+/// counter with the dimension's top bit set.
+/// </summary>
+public struct FixedStepBrownian<T, TX> : IBrownianPath<T, TX>
+    where T : struct, IScalar<T>
+    where TX : struct, IState<TX, T>
+{
+    /// <summary>Member id in each lane slot.</summary>
+    public T Member;
+    /// <summary>Key word 0.</summary>
+    public uint Key0;
+    /// <summary>Key word 1.</summary>
+    public uint Key1;
+    /// <summary>Time of step 0.</summary>
+    public double TStart;
+    /// <summary>The step.</summary>
+    public double Dt;
+    /// <summary>End of the span (for <see cref="Covers"/>).</summary>
+    public double TEnd;
+
+    /// <summary>A stream for steps of <paramref name="dt"/> from <paramref name="tStart"/> to <paramref name="tEnd"/>.</summary>
+    public FixedStepBrownian(ulong seed, double tStart, double tEnd, double dt, T member)
+    {
+        if (!(dt > 0) || !double.IsFinite(dt)) throw new ArgumentException($"dt = {dt} must be a finite step > 0.", nameof(dt));
+        Key0 = (uint)seed;
+        Key1 = (uint)(seed >> 32);
+        TStart = tStart;
+        TEnd = tEnd;
+        Dt = dt;
+        Member = member;
+    }
+
+    /// <inheritdoc/>
+    public readonly bool Covers(double t0, double t1) => Math.Min(t0, t1) >= Math.Min(TStart, TEnd) && Math.Max(t0, t1) <= Math.Max(TStart, TEnd);
+
+    /// <summary>Normal of step <paramref name="step"/> for one member and dimension (the stream itself).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly double Normal(ulong member, uint dim, long step)
+        => Philox.Normal32(Philox.Block(new Philox4((uint)(step >> 2), (uint)member, (uint)(member >> 32), dim), Key0, Key1), (int)(step & 3));
+
+    /// <inheritdoc/>
+    public readonly TX Increment(T t0, T t1)
+    {
+        TX w = default;
+        for (int d = 0; d < TX.Dim; d++)
+        {
+            T v = T.Zero;
+            for (int lane = 0; lane < T.Width; lane++)
+            {
+                double a = T.GetLane(t0, lane), h = T.GetLane(t1, lane) - a;
+                long n = (long)Math.Round((a - TStart) / Dt);
+                double s = h >= 0 ? Math.Sqrt(h) : -Math.Sqrt(-h);
+                v = T.WithLane(v, lane, s * Normal((ulong)T.GetLane(Member, lane), (uint)d, n));
+            }
+            TX.Set(ref w, d, v);
+        }
+        return w;
+    }
+
+    /// <inheritdoc/>
+    public readonly void IncrementWithArea(T s, T t, out TX w, out TX h)
+    {
+        w = Increment(s, t);
+        h = default;
+        for (int d = 0; d < TX.Dim; d++)
+        {
+            T v = T.Zero;
+            for (int lane = 0; lane < T.Width; lane++)
+            {
+                double a = T.GetLane(s, lane), len = Math.Abs(T.GetLane(t, lane) - a);
+                long n = (long)Math.Round((a - TStart) / Dt);
+                v = T.WithLane(v, lane, Math.Sqrt(len / 12.0) * Normal((ulong)T.GetLane(Member, lane), (uint)d | 0x80000000u, n));
+            }
+            TX.Set(ref h, d, v);
+        }
+    }
+}

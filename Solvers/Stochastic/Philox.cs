@@ -1,0 +1,86 @@
+using System.Runtime.CompilerServices;
+
+namespace Diffrax.Solvers.Stochastic;
+
+/// <summary>Four 32-bit words: a Philox counter or output block.</summary>
+public struct Philox4
+{
+    /// <summary>Word 0.</summary>
+    public uint X0;
+    /// <summary>Word 1.</summary>
+    public uint X1;
+    /// <summary>Word 2.</summary>
+    public uint X2;
+    /// <summary>Word 3.</summary>
+    public uint X3;
+
+    /// <summary>Builds a block from its words.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Philox4(uint x0, uint x1, uint x2, uint x3) { X0 = x0; X1 = x1; X2 = x2; X3 = x3; }
+}
+
+/// <summary>
+/// The counter-based generator Philox4x32-10 (Salmon, Moraes, Dror &amp; Shaw, "Parallel random numbers: as easy as
+/// 1, 2, 3", SC'11): a keyed bijection of a 128-bit counter, ten rounds of two 32×32→64 multiplies with the key
+/// bumped by the Weyl constants between rounds. A draw depends only on (key, counter), never on earlier draws, so
+/// every (seed, member, draw) gives the same number on any lane width, thread, node or GPU thread. Pure integer
+/// arithmetic on structs: kernel-safe. Checked against the Random123 <c>philox4x32 10</c> known-answer vectors.
+/// </summary>
+public static class Philox
+{
+    private const uint M0 = 0xD2511F53u, M1 = 0xCD9E8D57u, W0 = 0x9E3779B9u, W1 = 0xBB67AE85u;
+    private const double TwoPi = 6.283185307179586476925286766559;
+    private const double Inv2Pow32 = 1.0 / 4294967296.0;
+    private const double Inv2Pow53 = 1.0 / 9007199254740992.0;
+
+    /// <summary>Philox4x32-10 of counter <paramref name="c"/> under key (k0, k1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Philox4 Block(Philox4 c, uint k0, uint k1)
+    {
+        uint x0 = c.X0, x1 = c.X1, x2 = c.X2, x3 = c.X3;
+        for (int r = 0; r < 10; r++)
+        {
+            ulong p0 = (ulong)M0 * x0;
+            ulong p1 = (ulong)M1 * x2;
+            uint y0 = (uint)(p1 >> 32) ^ x1 ^ k0;
+            uint y1 = (uint)p1;
+            uint y2 = (uint)(p0 >> 32) ^ x3 ^ k1;
+            uint y3 = (uint)p0;
+            x0 = y0; x1 = y1; x2 = y2; x3 = y3;
+            k0 += W0; k1 += W1;
+        }
+        return new Philox4(x0, x1, x2, x3);
+    }
+
+    /// <summary>(r + ½)·2⁻³², a uniform in (0, 1) from one word (the layout of bench/reference/gbm_em.c).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Uniform32(uint r) => ((double)r + 0.5) * Inv2Pow32;
+
+    /// <summary>A uniform in (0, 1) with 53 random bits from two words.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Uniform53(uint hi, uint lo) => ((double)((((ulong)hi) << 21) | (lo >> 11)) + 0.5) * Inv2Pow53;
+
+    /// <summary>
+    /// Normal number <paramref name="k"/> (0…3) of a block by Box–Muller on 32-bit uniforms, in the layout of
+    /// bench/reference/gbm_em.c: Z₀,₁ = √(−2 ln u₀)·(cos, sin) 2πu₁ and Z₂,₃ from (u₂, u₃).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Normal32(Philox4 b, int k)
+    {
+        uint ra = k < 2 ? b.X0 : b.X2;
+        uint rb = k < 2 ? b.X1 : b.X3;
+        double radius = Math.Sqrt(-2.0 * Math.Log(Uniform32(ra)));
+        double angle = TwoPi * Uniform32(rb);
+        return (k & 1) == 0 ? radius * Math.Cos(angle) : radius * Math.Sin(angle);
+    }
+
+    /// <summary>Two independent standard normals by Box–Muller on two 53-bit uniforms of one block (better tails).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Normal53Pair(Philox4 b, out double z0, out double z1)
+    {
+        double radius = Math.Sqrt(-2.0 * Math.Log(Uniform53(b.X0, b.X1)));
+        double angle = TwoPi * Uniform53(b.X2, b.X3);
+        z0 = radius * Math.Cos(angle);
+        z1 = radius * Math.Sin(angle);
+    }
+}

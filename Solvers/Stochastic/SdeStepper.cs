@@ -1,0 +1,120 @@
+using System.Runtime.CompilerServices;
+using Diffrax.Solvers.Integrate;
+using Diffrax.Solvers.Lanes;
+using Diffrax.Solvers.RungeKutta;
+using Diffrax.Solvers.States;
+using Diffrax.Solvers.Terms;
+
+namespace Diffrax.Solvers.Stochastic;
+
+/// <summary>Per-lane memory a stochastic method may carry between steps (used by <see cref="ReversibleHeun"/>).</summary>
+public struct SdeCarry<T, TY, TF>
+    where T : struct, IScalar<T>
+    where TY : struct, IState<TY, T>
+    where TF : struct, IState<TF, T>
+{
+    /// <summary>Committed auxiliary state ŷ.</summary>
+    public TY YHat;
+    /// <summary>Committed vector field at ŷ.</summary>
+    public TF FHat;
+    /// <summary>ŷ of the step just tried.</summary>
+    public TY PendingYHat;
+    /// <summary>Field at the ŷ of the step just tried.</summary>
+    public TF PendingFHat;
+    /// <summary>End time of the last accepted step (a step starting elsewhere starts a new trajectory).</summary>
+    public T TNext;
+    /// <summary>End time of the step just tried.</summary>
+    public T PendingTNext;
+    /// <summary>Mask of lanes whose carry is valid.</summary>
+    public T Started;
+}
+
+/// <summary>
+/// A stochastic method: the step of an SDE dy = f(t, y) dt + g(t, y) dW over the term
+/// <c>MultiTerm(OdeTerm(f), ControlTerm(g, W))</c>, with what it declares — calculus, strong order, the noise it
+/// accepts. Methods are tag structs; <see cref="SdeStepper{TMethod, TDrift, TDiff, TPath, T, TY, TX, TG}"/> plugs
+/// them into the one integrate loop.
+/// </summary>
+public interface ISdeMethod
+{
+    /// <summary>Name used in job files.</summary>
+    static abstract string Name { get; }
+    /// <summary>The SDE the method converges to.</summary>
+    static abstract Calculus Calculus { get; }
+    /// <summary>Strong order of convergence for a diffusion of the given noise structure.</summary>
+    static abstract double StrongOrder(NoiseKind noise);
+    /// <summary>Order of the embedded error estimate (0: constant steps only).</summary>
+    static abstract int ErrorOrder { get; }
+    /// <summary>Vector-field evaluations (drift and diffusion together) per step beyond the one at the start.</summary>
+    static abstract int EvaluationsPerStep { get; }
+    /// <summary>Why the method cannot solve this noise structure (null when it can).</summary>
+    static abstract string? Refuses(NoiseKind noise, bool diagonalShapes);
+
+    /// <summary>
+    /// One step; leaves y1 − y0 in <c>k.K13</c> for the linear dense interpolant and k.K0 = Prod(f0, ΔC).
+    /// </summary>
+    static abstract void Step<TDrift, TDiff, TPath, T, TY, TX, TG>(
+        in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
+        T t0, T h, in TY y0, in Cat<TY, TG, T> f0, bool wantError, ref SdeCarry<T, TY, Cat<TY, TG, T>> carry,
+        ref RkStages<TY> k, out TY y1, out TY err, out Cat<TY, TG, T> fLast)
+        where TDrift : struct, IVectorField<T, TY>
+        where TDiff : struct, IDiffusion<T, TY, TX, TG>
+        where TPath : struct, IBrownianPath<T, TX>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TX : struct, IState<TX, T>
+        where TG : struct, IState<TG, T>;
+}
+
+/// <summary>
+/// Any <see cref="ISdeMethod"/> as a stepper of the one integrate loop, over the SDE term
+/// <c>MultiTerm(OdeTerm(drift), ControlTerm(diffusion, Brownian path))</c>. Dense output is linear between steps.
+/// Adaptive stepping on a <see cref="VirtualBrownianTree{T, TX}"/> re-queries the same path after a rejection.
+/// </summary>
+public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
+    : ISolverStepper<MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY>, T, TY, Pair<T, TX>, Cat<TY, TG, T>>
+    where TMethod : struct, ISdeMethod
+    where TDrift : struct, IVectorField<T, TY>
+    where TDiff : struct, IDiffusion<T, TY, TX, TG>
+    where TPath : struct, IBrownianPath<T, TX>
+    where T : struct, IScalar<T>
+    where TY : struct, IState<TY, T>
+    where TX : struct, IState<TX, T>
+    where TG : struct, IState<TG, T>
+{
+    /// <summary>The per-lane memory of stateful methods.</summary>
+    public SdeCarry<T, TY, Cat<TY, TG, T>> Carry;
+
+    /// <inheritdoc/>
+    public static string Name => TMethod.Name;
+    /// <inheritdoc/>
+    public static double Order => TMethod.StrongOrder(TDiff.Noise);
+    /// <inheritdoc/>
+    public static int ErrorOrder => TMethod.ErrorOrder;
+    /// <inheritdoc/>
+    public static bool Fsal => false;
+    /// <inheritdoc/>
+    public static int EvaluationsPerStep => TMethod.EvaluationsPerStep;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Step(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
+        T t0, T h, in TY y0, in Cat<TY, TG, T> f0, bool wantError, ref RkStages<TY> k, out TY y1, out TY err, out Cat<TY, TG, T> fLast)
+        => TMethod.Step<TDrift, TDiff, TPath, T, TY, TX, TG>(term, t0, h, y0, f0, wantError, ref Carry, ref k, out y1, out err, out fLast);
+
+    /// <inheritdoc/>
+    public void Commit(T accept)
+    {
+        Carry.YHat = TY.Select(accept, Carry.PendingYHat, Carry.YHat);
+        Carry.FHat = Cat<TY, TG, T>.Select(accept, Carry.PendingFHat, Carry.FHat);
+        Carry.TNext = T.Select(accept, Carry.PendingTNext, Carry.TNext);
+        Carry.Started = T.Or(Carry.Started, accept);
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TY Interpolate(T theta, in TY y0, in RkStages<TY> k, in TY kEnd) => TY.Fma(theta, k.K13, y0);
+
+    /// <inheritdoc/>
+    public static TY InterpolateDerivative(T theta, in TY y0, in RkStages<TY> k, in TY kEnd) => k.K13;
+}

@@ -1,0 +1,138 @@
+using Diffrax.Solvers.Lanes;
+using Diffrax.Solvers.States;
+using Diffrax.Solvers.Stochastic;
+using Xunit;
+
+namespace Diffrax.Solvers.Tests;
+
+public class BrownianTests
+{
+    private static VirtualBrownianTree<F64, Vec1<F64>> Tree(long member, double tol = 1e-4)
+        => new(42, 0, 1, tol, new F64(member));
+
+    [Theory]
+    [InlineData(0u, 0u, 0u, 0u, 0u, 0u, 0x6627e8d5u, 0xe169c58du, 0xbc57ac4cu, 0x9b00dbd8u)]
+    [InlineData(0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu, 0x408f276du, 0x41c83b0eu, 0xa20bc7c6u, 0x6d5451fdu)]
+    [InlineData(0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u, 0xa4093822u, 0x299f31d0u, 0xd16cfe09u, 0x94fdccebu, 0x5001e420u, 0x24126ea1u)]
+    public void Philox4x32_10_MatchesRandom123KnownAnswers(uint c0, uint c1, uint c2, uint c3, uint k0, uint k1, uint r0, uint r1, uint r2, uint r3)
+    {
+        var o = Philox.Block(new Philox4(c0, c1, c2, c3), k0, k1);
+        Assert.Equal((r0, r1, r2, r3), (o.X0, o.X1, o.X2, o.X3));
+    }
+
+    [Fact]
+    public void VirtualBrownianTree_Increments_HaveZeroMeanAndVarianceOfTheirLength()
+    {
+        const int n = 4000;
+        double s = 0.3, t = 0.7, len = t - s;
+        var w = new double[n];
+        var h = new double[n];
+        var w2 = new double[n];
+        for (int m = 0; m < n; m++)
+        {
+            var tree = Tree(m);
+            tree.IncrementWithArea(new F64(s), new F64(t), out var dw, out var area);
+            w[m] = dw.X.V;
+            h[m] = area.X.V;
+            w2[m] = tree.Increment(new F64(0.0), new F64(0.25)).X.V;
+        }
+        double se = Math.Sqrt(len / n);
+        Assert.InRange(w.Average(), -4 * se, 4 * se);
+        Assert.InRange(Var(w) / len, 1 - 4 * Math.Sqrt(2.0 / n), 1 + 4 * Math.Sqrt(2.0 / n));
+        Assert.InRange(Var(h) / (len / 12), 1 - 4 * Math.Sqrt(2.0 / n), 1 + 4 * Math.Sqrt(2.0 / n));
+        // W and H independent; disjoint increments independent.
+        Assert.InRange(Corr(w, h), -4 / Math.Sqrt(n), 4 / Math.Sqrt(n));
+        Assert.InRange(Corr(w, w2), -4 / Math.Sqrt(n), 4 / Math.Sqrt(n));
+        Assert.InRange(Var(w2) / 0.25, 1 - 4 * Math.Sqrt(2.0 / n), 1 + 4 * Math.Sqrt(2.0 / n));
+    }
+
+    [Fact]
+    public void VirtualBrownianTree_Requeried_InAnyOrder_GivesIdenticalValues()
+    {
+        var rng = new Random(7);
+        var intervals = Enumerable.Range(0, 200).Select(_ => { double a = rng.NextDouble(), b = rng.NextDouble(); return (Math.Min(a, b), Math.Max(a, b)); }).ToArray();
+        var tree = Tree(3);
+        var first = intervals.Select(iv => tree.Increment(new F64(iv.Item1), new F64(iv.Item2)).X.V).ToArray();
+        var order = Enumerable.Range(0, intervals.Length).OrderBy(_ => rng.Next()).ToArray();
+        var again = new double[intervals.Length];
+        var tree2 = Tree(3);
+        foreach (int i in order) again[i] = tree2.Increment(new F64(intervals[i].Item1), new F64(intervals[i].Item2)).X.V;
+        Assert.Equal(first, again);
+        // Additivity: W(a, c) = W(a, b) + W(b, c) for any b.
+        for (int i = 0; i < 50; i++)
+        {
+            var (a, c) = intervals[i];
+            double b = 0.5 * (a + c) + 0.1 * (c - a);
+            double whole = tree.Increment(new F64(a), new F64(c)).X.V;
+            double parts = tree.Increment(new F64(a), new F64(b)).X.V + tree.Increment(new F64(b), new F64(c)).X.V;
+            Assert.Equal(whole, parts, 1e-12);
+        }
+    }
+
+    [Fact]
+    public void VirtualBrownianTree_TwoMembers_NeverShareAStream()
+    {
+        const int members = 1000;
+        var ends = new HashSet<double>();
+        for (int m = 0; m < members; m++) Assert.True(ends.Add(Tree(m).Increment(new F64(0.0), new F64(1.0)).X.V));
+        // Increments of neighbouring members over the same 64 intervals are uncorrelated.
+        var a = new List<double>();
+        var b = new List<double>();
+        for (int m = 0; m < 200; m++)
+            for (int k = 0; k < 64; k++)
+            {
+                a.Add(Tree(m).Increment(new F64(k / 64.0), new F64((k + 1) / 64.0)).X.V);
+                b.Add(Tree(m + 1).Increment(new F64(k / 64.0), new F64((k + 1) / 64.0)).X.V);
+            }
+        Assert.InRange(Corr(a.ToArray(), b.ToArray()), -4 / Math.Sqrt(a.Count), 4 / Math.Sqrt(a.Count));
+        // Different noise dimensions of one member are different streams too.
+        var two = new VirtualBrownianTree<F64, Vec2<F64>>(42, 0, 1, 1e-4, new F64(5)).Increment(new F64(0.0), new F64(1.0));
+        Assert.NotEqual(two.X.V, two.Y.V);
+        Assert.Equal(Tree(5).Increment(new F64(0.0), new F64(1.0)).X.V, two.X.V);
+    }
+
+    [Fact]
+    public void VirtualBrownianTree_OnLane8_GivesEachSlotItsOwnMembersPath()
+    {
+        Lane8 members = default;
+        for (int l = 0; l < 8; l++) members = Lane8.WithLane(members, l, 100 + l);
+        var lanes = new VirtualBrownianTree<Lane8, Vec1<Lane8>>(42, 0, 1, 1e-4, members);
+        Lane8 s = Lane8.From(0.125), t = Lane8.From(0.8);
+        lanes.IncrementWithArea(s, t, out var w, out var h);
+        for (int l = 0; l < 8; l++)
+        {
+            Tree(100 + l).IncrementWithArea(new F64(0.125), new F64(0.8), out var ws, out var hs);
+            Assert.Equal(ws.X.V, Lane8.GetLane(w.X, l));
+            Assert.Equal(hs.X.V, Lane8.GetLane(h.X, l));
+        }
+    }
+
+    [Fact]
+    public void FixedStepBrownian_Increments_HaveStepVariance_AndFollowTheGbmReferenceLayout()
+    {
+        const int n = 20000;
+        var path = new FixedStepBrownian<F64, Vec1<F64>>(12345, 0, 1, 0.01, F64.Zero);
+        var z = new double[n];
+        for (int m = 0; m < n; m++)
+        {
+            path.Member = new F64(m);
+            z[m] = path.Increment(new F64(0.37), new F64(0.38)).X.V / 0.1;
+        }
+        Assert.InRange(z.Average(), -4 / Math.Sqrt(n), 4 / Math.Sqrt(n));
+        Assert.InRange(Var(z), 1 - 4 * Math.Sqrt(2.0 / n), 1 + 4 * Math.Sqrt(2.0 / n));
+        // Step 37 = block 9, normal 1 of the block with counter (9, member, 0, 0): the sine half of Box–Muller on (u0, u1).
+        path.Member = new F64(77);
+        var b = Philox.Block(new Philox4(9, 77, 0, 0), 12345, 0);
+        double expect = Math.Sqrt(-2 * Math.Log((b.X0 + 0.5) / 4294967296.0)) * Math.Sin(2 * Math.PI * (b.X1 + 0.5) / 4294967296.0);
+        Assert.Equal(expect * 0.1, path.Increment(new F64(0.37), new F64(0.38)).X.V, 1e-14);
+    }
+
+    internal static double Var(double[] x) { double m = x.Average(); return x.Sum(v => (v - m) * (v - m)) / (x.Length - 1); }
+
+    internal static double Corr(double[] x, double[] y)
+    {
+        double mx = x.Average(), my = y.Average(), sxy = 0, sxx = 0, syy = 0;
+        for (int i = 0; i < x.Length; i++) { sxy += (x[i] - mx) * (y[i] - my); sxx += (x[i] - mx) * (x[i] - mx); syy += (y[i] - my) * (y[i] - my); }
+        return sxy / Math.Sqrt(sxx * syy);
+    }
+}
