@@ -1,0 +1,60 @@
+using Diffrax.Contracts;
+using Diffrax.Solvers.Ensembles;
+using Diffrax.Solvers.Integrate;
+using Diffrax.Solvers.Lanes;
+using Diffrax.Solvers.Models;
+using Diffrax.Solvers.States;
+using Diffrax.Solvers.Stochastic;
+using Xunit;
+
+namespace Diffrax.Solvers.Tests;
+
+public class EnsembleSdeTests
+{
+    private static EnsembleProblem Gbm(int n, double? dt0, PidOptions? pid = null)
+    {
+        var y0 = Enumerable.Repeat(100.0, n).ToArray();
+        var ps = new double[2 * n];
+        for (int i = 0; i < n; i++) { ps[2 * i] = 0.05; ps[2 * i + 1] = 0.2; }
+        return new EnsembleProblem { Members = n, T0 = 0, T1 = 1, Dt0 = dt0, Y0 = y0, Params = ps, Pid = pid };
+    }
+
+    [Fact]
+    public void SdeEnsembleOnLanes_MatchesSingleSolvesOnTheSamePaths_BitForBit()
+    {
+        var p = Gbm(37, 1.0 / 252);
+        var r = SdeEnsembleRunner.Run<EulerMaruyama, GeometricBrownianMotion<Lane8>, Lane8, Vec1<Lane8>, Vec1<Lane8>, Vec1<Lane8>, GbmDrift<Lane8>, GbmDiffusion<Lane8>>(p, seed: 7, threads: 2);
+        for (int m = 0; m < p.Members; m++)
+        {
+            var path = new FixedStepBrownian<F64, Vec1<F64>>(7, 0, 1, 1.0 / 252, new F64(m));
+            var s = Sde.Solve<EulerMaruyama, GbmDrift<F64>, GbmDiffusion<F64>, FixedStepBrownian<F64, Vec1<F64>>, Vec1<F64>, Vec1<F64>, Vec1<F64>>(
+                new GbmDrift<F64> { Mu = 0.05 }, new GbmDiffusion<F64> { Sigma = 0.2 }, path, 0, 1, 1.0 / 252, new Vec1<F64>(100.0));
+            Assert.Equal(ResultCode.Successful, r.Results[m]);
+            Assert.Equal(s.Stats.Accepted, r.Accepted[m]);
+            Assert.Equal(s.YFinal.X.V, r.Final[0][m]);
+        }
+    }
+
+    [Fact]
+    public void GbmEnsemble_PricesTheCallWithinThreeStandardErrorsOfBlackScholes()
+    {
+        const int n = 100_000;
+        var r = SdeEnsembleRunner.Run<EulerMaruyama, GeometricBrownianMotion<Lane8>, Lane8, Vec1<Lane8>, Vec1<Lane8>, Vec1<Lane8>, GbmDrift<Lane8>, GbmDiffusion<Lane8>>(Gbm(n, 1.0 / 252), seed: 12345);
+        double disc = Math.Exp(-0.05), sum = 0, sum2 = 0;
+        foreach (double s in r.Final[0]) { double pay = disc * Math.Max(s - 100, 0); sum += pay; sum2 += pay * pay; }
+        double mean = sum / n, se = Math.Sqrt((sum2 / n - mean * mean) / (n - 1));
+        const double blackScholes = 10.450583572185565; // S0 = K = 100, r = 0.05, σ = 0.2, T = 1
+        Assert.True(Math.Abs(mean - blackScholes) < 3 * se, $"price {mean} ± {se} vs {blackScholes}");
+    }
+
+    [Fact]
+    public void AdaptiveSdeEnsemble_OnTheBrownianTree_DoesNotDependOnThreadsOrLaneWidth()
+    {
+        var p = Gbm(24, null, new PidOptions { Rtol = 1e-3, Atol = 1e-3 });
+        var a = SdeEnsembleRunner.Run<StratonovichHeun, GeometricBrownianMotion<F64>, F64, Vec1<F64>, Vec1<F64>, Vec1<F64>, GbmDrift<F64>, GbmDiffusion<F64>>(p, seed: 3, threads: 1);
+        var b = SdeEnsembleRunner.Run<StratonovichHeun, GeometricBrownianMotion<Lane8>, Lane8, Vec1<Lane8>, Vec1<Lane8>, Vec1<Lane8>, GbmDrift<Lane8>, GbmDiffusion<Lane8>>(p, seed: 3, threads: 2);
+        Assert.True(a.Rejected.Sum() > 0, "the test needs rejected steps");
+        Assert.Equal(a.Final[0], b.Final[0]);
+        Assert.Equal(a.Steps, b.Steps);
+    }
+}
