@@ -1,0 +1,129 @@
+// GPU ensemble benchmark: the Lorenz ensemble on a CUDA accelerator (or ILGPU's CPU emulator with --cpu),
+// adaptive Tsit5 and fixed-step RK4, one JSON line per case on stdout.
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Diffrax.Contracts;
+using Diffrax.GpuNode;
+using Diffrax.Solvers.Ensembles;
+using Diffrax.Solvers.Integrate;
+using Diffrax.Solvers.Lanes;
+using Diffrax.Solvers.Models;
+using Diffrax.Solvers.RungeKutta;
+using Diffrax.Solvers.States;
+using ILGPU.Runtime;
+
+bool cpu = false;
+int reps = 5, check = 1000;
+var sizes = new List<int>();
+for (int i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--cpu": cpu = true; break;
+        case "--reps": reps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--check": check = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        default: sizes.Add((int)double.Parse(args[i], CultureInfo.InvariantCulture)); break;
+    }
+}
+if (sizes.Count == 0) sizes.AddRange(cpu ? [64] : [100_000, 1_000_000]);
+reps = Math.Max(reps, 5);
+
+using var context = Accelerators.CreateContext();
+if (!cpu && !Accelerators.HasCuda(context))
+{
+    Console.Error.WriteLine("no CUDA device found (use --cpu to run on ILGPU's CPU emulator)");
+    return 2;
+}
+using var acc = cpu ? Accelerators.CreateCpu(context) : Accelerators.CreateBest(context);
+Emit(new Dictionary<string, object?>
+{
+    ["device"] = acc.Name,
+    ["accelerator"] = acc.AcceleratorType.ToString(),
+    ["memory_bytes"] = acc.MemorySize,
+    ["dotnet"] = Environment.Version.ToString(),
+    ["ilgpu"] = typeof(Accelerator).Assembly.GetName().Version?.ToString(),
+});
+
+var pid = new PidOptions { Rtol = 1e-6, Atol = 1e-8 };
+foreach (int n in sizes)
+{
+    Case<Tsit5>("tsit5-adaptive", Problem(n, pid, null));
+    Case<Rk4>("rk4-fixed-dt1e-3", Problem(n, null, 1e-3));
+}
+return 0;
+
+static EnsembleProblem Problem(int members, PidOptions? pid, double? dt0)
+{
+    var y0 = new double[3L * members];
+    var prm = new double[3L * members];
+    for (int i = 0; i < members; i++)
+    {
+        y0[3L * i] = 10 + (i % 1000) * 1e-4;
+        y0[3L * i + 1] = 10;
+        y0[3L * i + 2] = 25;
+        prm[3L * i] = 10;
+        prm[3L * i + 1] = 28;
+        prm[3L * i + 2] = 8.0 / 3.0;
+    }
+    return new EnsembleProblem
+    {
+        Members = members, T0 = 0, T1 = 1, Dt0 = dt0, Y0 = y0, Params = prm, Pid = pid,
+        SaveAt = SaveAt.Final, MaxSteps = 100_000,
+    };
+}
+
+void Case<TTab>(string name, EnsembleProblem p) where TTab : struct, IExplicitRungeKutta
+{
+    var compile = Stopwatch.StartNew();
+    using var run = GpuEnsemble.Prepare<TTab, Lorenz<KernelF64>, Vec3<KernelF64>>(acc, p);
+    double compileS = compile.Elapsed.TotalSeconds;
+    double warmS = run.Launch().TotalSeconds;
+    var times = new List<double>();
+    for (int r = 0; r < reps; r++) times.Add(run.Launch().TotalSeconds);
+    times.Sort();
+    double median = times[times.Count / 2];
+    var res = run.Result();
+    long totalSteps = res.Steps.Sum(s => (long)s);
+
+    // Final-state agreement with the CPU runner (F64 lanes, all cores) on the first members.
+    int k = Math.Min(check, p.Members);
+    var sub = new EnsembleProblem
+    {
+        Members = k, T0 = p.T0, T1 = p.T1, Dt0 = p.Dt0, Y0 = p.Y0[..(3 * k)], Params = p.Params[..(3 * k)],
+        Pid = p.Pid, SaveAt = p.SaveAt, MaxSteps = p.MaxSteps,
+    };
+    var cpuSw = Stopwatch.StartNew();
+    var host = EnsembleRunner.Run<TTab, Lorenz<F64>, F64, Vec3<F64>>(sub, 0);
+    double cpuS = cpuSw.Elapsed.TotalSeconds;
+    double worst = 0;
+    int stepMismatch = 0;
+    for (int m = 0; m < k; m++)
+    {
+        for (int c = 0; c < 3; c++)
+            worst = Math.Max(worst, Math.Abs(host.Final[c][m] - res.Final[c][m]) / (1 + Math.Abs(host.Final[c][m])));
+        if (host.Steps[m] != res.Steps[m]) stepMismatch++;
+    }
+    Emit(new Dictionary<string, object?>
+    {
+        ["case"] = name,
+        ["device"] = acc.Name,
+        ["members"] = p.Members,
+        ["compile_s"] = compileS,
+        ["warmup_s"] = warmS,
+        ["kernel_median_s"] = median,
+        ["kernel_runs_s"] = times,
+        ["members_per_s"] = p.Members / median,
+        ["member_steps_per_s"] = totalSteps / median,
+        ["mean_steps"] = (double)totalSteps / p.Members,
+        ["all_successful"] = res.Results.All(r => r == ResultCode.Successful),
+        ["member0_final"] = new[] { res.Final[0][0], res.Final[1][0], res.Final[2][0] },
+        ["cpu_check_members"] = k,
+        ["cpu_check_s"] = cpuS,
+        ["cpu_check_members_per_s"] = k / cpuS,
+        ["max_rel_diff_vs_cpu"] = worst,
+        ["step_count_mismatches_vs_cpu"] = stepMismatch,
+    });
+}
+
+static void Emit(Dictionary<string, object?> row) => Console.WriteLine(JsonSerializer.Serialize(row));
