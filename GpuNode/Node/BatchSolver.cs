@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using Diffrax.Contracts;
+using Diffrax.Contracts.Cluster;
+using Diffrax.Contracts.Jobs;
+using Diffrax.Solvers.Ensembles;
+using Diffrax.Solvers.Expressions;
+using Diffrax.Solvers.Integrate;
+using Diffrax.Solvers.Models;
+
+namespace Diffrax.GpuNode.Node;
+
+/// <summary>A job's model, ready to solve: its names and the generic struct definition over the lane type.</summary>
+/// <param name="Info">Names and defaults.</param>
+/// <param name="OdeModelDefinition">The model as a generic definition over the scalar (e.g. <c>typeof(Lorenz&lt;&gt;)</c>).</param>
+/// <param name="CompileSeconds">Time spent compiling equations (0 for built-ins and cache hits).</param>
+public sealed record ResolvedModel(ModelInfo Info, Type OdeModelDefinition, double CompileSeconds);
+
+/// <summary>
+/// What a node does with a batch: resolve the job's model (compiling equations once per process and caching them by
+/// their hash), translate the job's solver settings, and run the members on this node's backend. Pure logic, tested
+/// without Akka; the <see cref="NodeEntity"/> actor is a thin shell over it.
+/// </summary>
+public static class BatchSolver
+{
+    private static readonly SemaphoreSlim OneBatchAtATime = new(1, 1);
+
+    /// <summary>Resolves the model of a job. Throws <see cref="NotSupportedException"/> for job kinds this node cannot run yet.</summary>
+    public static ResolvedModel ResolveModel(JobSpec job)
+    {
+        if (job.Kind != ProblemKind.Ode)
+            throw new NotSupportedException($"job '{job.Name}' is an {job.Kind} job; the batch runner solves ODE ensembles (SDE and CDE jobs run through the library API, see README).");
+        switch (job.Model)
+        {
+            case BuiltinModelSpec b:
+                if (!EnsembleDispatch.BuiltinModels.TryGetValue(b.Name, out Type? def))
+                    throw new NotSupportedException($"built-in model '{b.Name}' has no ODE ensemble implementation.");
+                return new ResolvedModel(EnsembleDispatch.Info(def), def, 0);
+            case EquationsModelSpec e:
+                var sw = Stopwatch.StartNew();
+                CompiledModel compiled = EquationCompiler.Compile(JobEquations.FromJob(e, job.SourceFile));
+                return new ResolvedModel(compiled.Info, compiled.ModelTypeDefinition, sw.Elapsed.TotalSeconds);
+            case PluginModelSpec p:
+                return ResolvePlugin(p);
+            default:
+                throw new NotSupportedException($"model kind {job.Model.GetType().Name} is not supported.");
+        }
+    }
+
+    private static ResolvedModel ResolvePlugin(PluginModelSpec p)
+    {
+        var asm = System.Reflection.Assembly.LoadFrom(Path.GetFullPath(p.AssemblyPath));
+        string typeName = p.TypeName.Split(',')[0].Trim();
+        Type? t = asm.GetType(typeName) ?? asm.GetType(typeName + "`1");
+        if (t is null || !t.IsGenericTypeDefinition || t.GetGenericArguments().Length != 1)
+            throw new NotSupportedException($"plugin type '{p.TypeName}' must be a struct generic over the scalar type (e.g. MyModel<T>) implementing IModel.");
+        return new ResolvedModel(EnsembleDispatch.Info(t), t, 0);
+    }
+
+    /// <summary>The ensemble problem of one batch.</summary>
+    public static EnsembleProblem Problem(SolveBatch b)
+    {
+        JobSpec j = b.Job;
+        StepSizeSpec s = j.StepSize;
+        PidOptions? pid = s.Controller == ControllerKind.Pid
+            ? new PidOptions
+            {
+                Rtol = s.Rtol ?? 1e-3, Atol = s.Atol ?? 1e-6, Pcoeff = s.Pcoeff ?? 0, Icoeff = s.Icoeff ?? 1, Dcoeff = s.Dcoeff ?? 0,
+                DtMin = s.DtMin ?? 0, DtMax = s.DtMax ?? double.PositiveInfinity, FactorMin = s.FactorMin ?? 0.2, FactorMax = s.FactorMax ?? 10,
+                Safety = s.Safety ?? 0.9, ForceDtMin = s.ForceDtMin ?? false, StepTs = s.StepTs, JumpTs = s.JumpTs,
+            }
+            : null;
+        return new EnsembleProblem
+        {
+            Members = b.Members, T0 = j.T0, T1 = j.T1, Dt0 = j.Dt0, Y0 = b.Y0, Params = b.Params, Pid = pid,
+            SaveAt = new SaveAt { T0 = j.SaveAt.T0, T1 = j.SaveAt.T1, Ts = j.SaveAt.Ts },
+            MaxSteps = j.MaxSteps ?? Diffeq.DefaultMaxSteps,
+        };
+    }
+
+    /// <summary>Solves a batch on the CPU lanes of this process (one batch at a time: a batch already uses every core).</summary>
+    public static BatchSolved Solve(SolveBatch b, string node, int threads = 0)
+    {
+        ResolvedModel model = ResolveModel(b.Job);
+        EnsembleProblem p = Problem(b);
+        OneBatchAtATime.Wait();
+        try
+        {
+            var sw = Stopwatch.StartNew();
+            EnsembleResult r = EnsembleDispatch.Run(b.Job.Solver, model.OdeModelDefinition, p, LaneWidth.Auto, threads);
+            double seconds = sw.Elapsed.TotalSeconds;
+            var output = new BatchOutput(r.Members, r.Dim, r.Ts, r.Saved, r.Final, r.TFinal, r.Results, r.Steps, r.Accepted, r.Rejected, r.Nfe);
+            return new BatchSolved(b.JobId, b.BatchIndex, b.MemberOffset, output, model.CompileSeconds, seconds, node);
+        }
+        finally
+        {
+            OneBatchAtATime.Release();
+        }
+    }
+}
