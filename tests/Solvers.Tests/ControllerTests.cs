@@ -1,0 +1,291 @@
+using Diffrax.Contracts;
+using Diffrax.Solvers.Integrate;
+using Diffrax.Solvers.Lanes;
+using Diffrax.Solvers.RungeKutta;
+using Diffrax.Solvers.States;
+using Diffrax.Solvers.Terms;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Diffrax.Solvers.Tests;
+
+/// <summary>
+/// Step-size control in the one integrate loop: PID tolerances, dtmin, force-dtmin, max_steps, step and jump
+/// times, non-finite vector fields, backward integration, and the step statistics.
+/// </summary>
+public class ControllerTests(ITestOutputHelper output)
+{
+    private static StepSize Pid(double rtol, double atol, double dtmin = 0, bool force = false,
+        IReadOnlyList<double>? stepTs = null, IReadOnlyList<double>? jumpTs = null)
+        => StepSize.Adaptive(new PidOptions
+        {
+            Rtol = rtol, Atol = atol, DtMin = dtmin, ForceDtMin = force, StepTs = stepTs ?? [], JumpTs = jumpTs ?? [],
+        });
+
+    [Fact]
+    public void StepCount_FallsMonotonicallyAsTolerancesLoosen()
+    {
+        long previousSteps = long.MaxValue;
+        double previousError = 0;
+        double[] exact = LinearField.Exact(5.0);
+        for (int e = 9; e >= 3; e--)
+        {
+            double rtol = Math.Pow(10, -e);
+            var sol = Diffeq.Solve(new Tsit5(), new LinearField(), 0.0, 5.0, null, LinearField.Y0State, Pid(rtol, rtol * 1e-2));
+            Assert.Equal(ResultCode.Successful, sol.Result);
+            double err = Num.MaxDiff(sol.YFinal, exact);
+            output.WriteLine($"rtol 1e-{e}: {sol.Stats.Steps} steps ({sol.Stats.Rejected} rejected), error {err:E2}");
+            Assert.True(sol.Stats.Steps < previousSteps, $"rtol 1e-{e} took {sol.Stats.Steps} steps, not fewer than {previousSteps}");
+            Assert.True(err > previousError, $"rtol 1e-{e} gave error {err:E2}, not more than {previousError:E2}");
+            // The tolerance means something: the global error stays within a modest multiple of it.
+            Assert.True(err < 100 * rtol, $"rtol 1e-{e}: error {err:E2}");
+            previousSteps = sol.Stats.Steps;
+            previousError = err;
+        }
+    }
+
+    /// <summary>y' = y² with y(0) = 1: y = 1/(1 − t), which blows up at t = 1.</summary>
+    private struct BlowUp : IVectorField<F64, Vec1<F64>>
+    {
+        public readonly Vec1<F64> Vf(F64 t, in Vec1<F64> y) => new(y.X * y.X);
+    }
+
+    [Fact]
+    public void DtMin_OnBlowUp_EndsWithDtMinReachedBeforeTheSingularity()
+    {
+        var sol = Diffeq.Solve(new Tsit5(), new BlowUp(), 0.0, 2.0, null, new Vec1<F64>(1.0), Pid(1e-6, 1e-6, dtmin: 1e-5));
+        output.WriteLine($"{sol.Result} at t = {sol.TFinal}, y = {sol.YFinal.X.V:E3}, {sol.Stats}");
+        Assert.Equal(ResultCode.DtMinReached, sol.Result);
+        Assert.InRange(sol.TFinal, 0.99, 1.0);
+        // What was computed up to the failure is accurate: 1/y = 1 − t (to the tolerance, as a time error).
+        Assert.Equal(1.0 - sol.TFinal, 1.0 / sol.YFinal.X.V, 1e-5);
+    }
+
+    [Fact]
+    public void NoDtMin_OnBlowUp_FailsAsAResultWithoutHangingOrThrowing()
+    {
+        // Without dtmin the steps shrink with y ~ 1/(1 − t) until the step budget runs out (or y overflows).
+        var sol = Diffeq.Solve(new Tsit5(), new BlowUp(), 0.0, 2.0, null, new Vec1<F64>(1.0), Pid(1e-6, 1e-6), maxSteps: 20_000);
+        output.WriteLine($"{sol.Result} at t = {sol.TFinal}, y = {sol.YFinal.X.V:E3}, {sol.Stats}");
+        Assert.True(sol.Result is ResultCode.MaxStepsReached or ResultCode.NonFinite, sol.Result.ToString());
+        Assert.True(sol.TFinal < 1.0 + 1e-5);
+        Assert.True(sol.YFinal.X.V > 1e8);
+    }
+
+    [Fact]
+    public void DtMax_BoundsEveryStepIncludingTheFirst()
+    {
+        foreach (double? dt0 in new double?[] { null, 0.5 })
+        {
+            var sol = Diffeq.Solve(new Tsit5(), new LinearField(), 0.0, 1.0, dt0, LinearField.Y0State,
+                StepSize.Adaptive(new PidOptions { Rtol = 1e-3, Atol = 1e-6, DtMax = 0.05 }), new SaveAt { Steps = true, T1 = false });
+            Assert.Equal(ResultCode.Successful, sol.Result);
+            double prev = 0;
+            foreach (double t in sol.Ts) { Assert.True(t - prev <= 0.05 + 1e-15, $"dt0 {dt0}: step {t - prev} at {t}"); prev = t; }
+            Assert.Equal(20, sol.Stats.Accepted);
+        }
+    }
+
+    [Fact]
+    public void DtMin_BoundsTheFirstStepToo()
+    {
+        // The automatic first step here is ~1e-7; with dtmin 0.01 and force-dtmin it must be 0.01.
+        var sol = Diffeq.Solve(new Heun(), new LinearField(), 0.0, 1.0, null, LinearField.Y0State, Pid(1e-13, 1e-13, dtmin: 0.01, force: true),
+            new SaveAt { Steps = true, T1 = false });
+        Assert.Equal(0.01, sol.Ts[0], 1e-15);
+    }
+
+    [Fact]
+    public void MaxSteps_EndsWithMaxStepsReachedAfterExactlyThatManySteps()
+    {
+        var sol = Diffeq.Solve(new Tsit5(), new LinearField(), 0.0, 100.0, null, LinearField.Y0State, Pid(1e-8, 1e-10), maxSteps: 10);
+        Assert.Equal(ResultCode.MaxStepsReached, sol.Result);
+        Assert.Equal(10, sol.Stats.Steps);
+        Assert.True(sol.TFinal > 0 && sol.TFinal < 100);
+        double[] exact = LinearField.Exact(sol.TFinal);
+        Assert.True(Num.MaxDiff(sol.YFinal, exact) < 1e-7);
+
+        var constant = Diffeq.Solve(new Rk4(), new LinearField(), 0.0, 1.0, 0.01, LinearField.Y0State, maxSteps: 7);
+        Assert.Equal(ResultCode.MaxStepsReached, constant.Result);
+        Assert.Equal(7, constant.Stats.Steps);
+        Assert.Equal(0.07, constant.TFinal, 1e-12);
+    }
+
+    [Fact]
+    public void ForceDtMin_StepsOnWhereTheToleranceCannotBeMet()
+    {
+        // Heun with rtol 1e-13 cannot meet the tolerance with steps of 0.01.
+        var failing = Diffeq.Solve(new Heun(), new LinearField(), 0.0, 1.0, null, LinearField.Y0State, Pid(1e-13, 1e-13, dtmin: 0.01));
+        Assert.Equal(ResultCode.DtMinReached, failing.Result);
+
+        var forced = Diffeq.Solve(new Heun(), new LinearField(), 0.0, 1.0, null, LinearField.Y0State, Pid(1e-13, 1e-13, dtmin: 0.01, force: true),
+            new SaveAt { Steps = true, T1 = false });
+        output.WriteLine($"forced: {forced.Result}, {forced.Stats}");
+        Assert.Equal(ResultCode.Successful, forced.Result);
+        Assert.Equal(1.0, forced.TFinal);
+        // Every accepted step but the clipped last one is at least dtmin long.
+        double prev = 0;
+        for (int i = 0; i < forced.Ts.Length - 1; i++) { Assert.True(forced.Ts[i] - prev >= 0.01 - 1e-15); prev = forced.Ts[i]; }
+        Assert.InRange(forced.Stats.Accepted, 99, 101);
+        // And the result is what dtmin-sized Heun steps give (second order: about 1e-5 here).
+        Assert.True(Num.MaxDiff(forced.YFinal, LinearField.Exact(1.0)) < 1e-4);
+    }
+
+    /// <summary>y' = y before t = 0.3, y' = −y after: exactly e^t, then e^0.3 · e^−(t−0.3).</summary>
+    private struct Kinked : IVectorField<F64, Vec1<F64>>
+    {
+        public readonly Vec1<F64> Vf(F64 t, in Vec1<F64> y) => new(t.V < 0.3 ? y.X.V : -y.X.V);
+    }
+
+    private static double KinkedExact(double t) => t < 0.3 ? Math.Exp(t) : Math.Exp(0.3) * Math.Exp(-(t - 0.3));
+
+    [Fact]
+    public void JumpTs_AreHitExactlyAndMakeDiscontinuitiesCheap()
+    {
+        var with = Diffeq.Solve(new Tsit5(), new Kinked(), 0.0, 1.0, null, new Vec1<F64>(1.0), Pid(1e-8, 1e-10, jumpTs: [0.3]),
+            new SaveAt { Steps = true });
+        var without = Diffeq.Solve(new Tsit5(), new Kinked(), 0.0, 1.0, null, new Vec1<F64>(1.0), Pid(1e-8, 1e-10),
+            new SaveAt { Steps = true });
+        output.WriteLine($"with jump_ts: {with.Stats}, error {Math.Abs(with.YFinal.X.V - KinkedExact(1)):E2}");
+        output.WriteLine($"without:      {without.Stats}, error {Math.Abs(without.YFinal.X.V - KinkedExact(1)):E2}");
+        Assert.Equal(ResultCode.Successful, with.Result);
+        Assert.Contains(0.3, with.Ts);
+        Assert.True(with.Stats.Rejected <= 1, $"{with.Stats.Rejected} rejections with jump_ts");
+        Assert.True(without.Stats.Rejected >= with.Stats.Rejected + 3, $"{without.Stats.Rejected} rejections without jump_ts");
+        Assert.True(without.Stats.Steps > with.Stats.Steps);
+        Assert.True(Math.Abs(with.YFinal.X.V - KinkedExact(1.0)) < 1e-8);
+        // Saved step ends are on the exact solution on both sides of the jump.
+        for (int i = 0; i < with.Ts.Length; i++) Assert.Equal(KinkedExact(with.Ts[i]), with.Ys[i].X.V, 1e-8);
+    }
+
+    [Fact]
+    public void StepTs_AreLandedOnExactly()
+    {
+        double[] stepTs = [0.1, 1.0 / 3, 0.7, Math.E / 10, 2.0 / 3, 0.9];
+        var sol = Diffeq.Solve(new Tsit5(), new LinearField(), 0.0, 1.0, null, LinearField.Y0State, Pid(1e-6, 1e-8, stepTs: stepTs),
+            new SaveAt { Steps = true, T1 = false });
+        Assert.Equal(ResultCode.Successful, sol.Result);
+        foreach (double t in stepTs) Assert.Contains(t, sol.Ts);
+        for (int i = 1; i < sol.Ts.Length; i++) Assert.True(sol.Ts[i] > sol.Ts[i - 1]);
+        Assert.True(Num.MaxDiff(sol.YFinal, LinearField.Exact(1.0)) < 1e-6);
+
+        // Backwards too: the times are in t, the loop works in τ = −t.
+        double[] y1 = LinearField.Exact(1.0);
+        var back = Diffeq.Solve(new Tsit5(), new LinearField(), 1.0, 0.0, null, new Vec4<F64>(y1[0], y1[1], y1[2], y1[3]),
+            Pid(1e-6, 1e-8, stepTs: stepTs), new SaveAt { Steps = true, T1 = false });
+        Assert.Equal(ResultCode.Successful, back.Result);
+        foreach (double t in stepTs) Assert.Contains(t, back.Ts);
+        for (int i = 1; i < back.Ts.Length; i++) Assert.True(back.Ts[i] < back.Ts[i - 1]);
+        Assert.True(Num.MaxDiff(back.YFinal, LinearField.Y0) < 1e-5);
+    }
+
+    /// <summary>A vector field that is NaN from t = 0.5 on.</summary>
+    private struct NanAfterHalf : IVectorField<F64, Vec1<F64>>
+    {
+        public readonly Vec1<F64> Vf(F64 t, in Vec1<F64> y) => new(t.V >= 0.5 ? double.NaN : -y.X.V);
+    }
+
+    /// <summary>A vector field that is NaN everywhere.</summary>
+    private struct NanEverywhere : IVectorField<F64, Vec1<F64>>
+    {
+        public readonly Vec1<F64> Vf(F64 t, in Vec1<F64> y) => new(double.NaN);
+    }
+
+    [Fact]
+    public void NanFromVectorField_InConstantMode_EndsWithNonFinite()
+    {
+        // Rk4's last stage of the step from 0.4 reaches t = 0.5.
+        var sol = Diffeq.Solve(new Rk4(), new NanAfterHalf(), 0.0, 1.0, 0.1, new Vec1<F64>(1.0), maxSteps: 1_000_000);
+        Assert.Equal(ResultCode.NonFinite, sol.Result);
+        Assert.Equal(5, sol.Stats.Steps);
+        Assert.True(sol.TFinal <= 0.5);
+        var all = Diffeq.Solve(new Tsit5(), new NanEverywhere(), 0.0, 1.0, 0.1, new Vec1<F64>(1.0));
+        Assert.Equal(ResultCode.NonFinite, all.Result);
+        Assert.Equal(1, all.Stats.Steps);
+    }
+
+    [Fact]
+    public void NanFromVectorField_InAdaptiveMode_EndsWithNonFiniteWithoutHanging()
+    {
+        foreach (var sol in new[]
+        {
+            Diffeq.Solve(new Tsit5(), new NanAfterHalf(), 0.0, 1.0, null, new Vec1<F64>(1.0), Pid(1e-6, 1e-8), maxSteps: 1_000_000),
+            Diffeq.Solve(new Heun(), new NanAfterHalf(), 0.0, 1.0, null, new Vec1<F64>(1.0), Pid(1e-6, 1e-8), maxSteps: 1_000_000),
+            Diffeq.Solve(new Tsit5(), new NanEverywhere(), 0.0, 1.0, null, new Vec1<F64>(1.0), Pid(1e-6, 1e-8), maxSteps: 1_000_000),
+        })
+        {
+            output.WriteLine($"{sol.Result} at {sol.TFinal}: {sol.Stats}");
+            Assert.Equal(ResultCode.NonFinite, sol.Result);
+            Assert.True(sol.Stats.Steps < 5000, $"{sol.Stats.Steps} steps");
+            Assert.True(sol.TFinal <= 0.5);
+            Assert.True(double.IsFinite(sol.YFinal.X.V));
+        }
+        // With dtmin the same ends at dtmin instead.
+        var withMin = Diffeq.Solve(new Tsit5(), new NanAfterHalf(), 0.0, 1.0, null, new Vec1<F64>(1.0), Pid(1e-6, 1e-8, dtmin: 1e-6));
+        Assert.True(withMin.Result is ResultCode.DtMinReached or ResultCode.NonFinite, withMin.Result.ToString());
+    }
+
+    /// <summary>y' = −y.</summary>
+    private struct Decay : IVectorField<F64, Vec1<F64>>
+    {
+        public readonly Vec1<F64> Vf(F64 t, in Vec1<F64> y) => new(-y.X.V);
+    }
+
+    [Fact]
+    public void BackwardDecay_MatchesExactSolution()
+    {
+        // From y(2) = e^−2 back to t = 0, where y = 1; adaptive and constant (negative dt0).
+        var adaptive = Diffeq.Solve(new Dopri5(), new Decay(), 2.0, 0.0, null, new Vec1<F64>(Math.Exp(-2)), Pid(1e-10, 1e-12),
+            new SaveAt { Ts = [1.5, 1.0, 0.25], T1 = true });
+        Assert.Equal(ResultCode.Successful, adaptive.Result);
+        Assert.Equal(0.0, adaptive.TFinal);
+        Assert.Equal(1.0, adaptive.YFinal.X.V, 1e-9);
+        Assert.Equal([1.5, 1.0, 0.25, 0.0], adaptive.Ts);
+        for (int i = 0; i < adaptive.Ts.Length; i++) Assert.Equal(Math.Exp(-adaptive.Ts[i]), adaptive.Ys[i].X.V, 1e-9);
+
+        var constant = Diffeq.Solve(new Rk4(), new Decay(), 2.0, 0.0, -0.01, new Vec1<F64>(Math.Exp(-2)));
+        Assert.Equal(ResultCode.Successful, constant.Result);
+        Assert.Equal(200, constant.Stats.Steps);
+        Assert.Equal(1.0, constant.YFinal.X.V, 1e-9);
+    }
+
+    [Fact]
+    public void ForwardThenBackward_ReturnsToInitialValue()
+    {
+        var fwd = Diffeq.Solve(new Tsit5(), new LinearField(), 0.0, 2.0, null, LinearField.Y0State, Pid(1e-11, 1e-13));
+        var back = Diffeq.Solve(new Tsit5(), new LinearField(), 2.0, 0.0, null, fwd.YFinal, Pid(1e-11, 1e-13));
+        Assert.Equal(ResultCode.Successful, back.Result);
+        Assert.True(Num.MaxDiff(back.YFinal, LinearField.Y0) < 1e-8, $"{Num.MaxDiff(back.YFinal, LinearField.Y0):E2}");
+        // Forward and backward take comparable work.
+        Assert.InRange(back.Stats.Accepted, fwd.Stats.Accepted / 2, fwd.Stats.Accepted * 2);
+    }
+
+    /// <summary>y' = −y, counting its evaluations.</summary>
+    private struct CountingDecay : IVectorField<F64, Vec1<F64>>
+    {
+        [ThreadStatic] public static long Calls;
+        public readonly Vec1<F64> Vf(F64 t, in Vec1<F64> y) { Calls++; return new(-y.X.V); }
+    }
+
+    private static void AssertNfeCounted<TTab>(StepSize stepSize, double? dt0) where TTab : struct, IExplicitRungeKutta
+    {
+        CountingDecay.Calls = 0;
+        var sol = Diffeq.Solve(new TTab(), new CountingDecay(), 0.0, 3.0, dt0, new Vec1<F64>(1.0), stepSize);
+        Assert.Equal(ResultCode.Successful, sol.Result);
+        Assert.True(sol.Stats.Steps > 3);
+        Assert.Equal(sol.Stats.Accepted + sol.Stats.Rejected, sol.Stats.Steps);
+        Assert.Equal(CountingDecay.Calls, sol.Stats.Nfe);
+    }
+
+    [Fact]
+    public void Statistics_CountEveryVectorFieldEvaluation()
+    {
+        AssertNfeCounted<Tsit5>(Pid(1e-8, 1e-10), null);
+        AssertNfeCounted<Dopri8>(Pid(1e-8, 1e-10), null);
+        AssertNfeCounted<Bosh3>(Pid(1e-6, 1e-8), null);
+        AssertNfeCounted<Heun>(Pid(1e-4, 1e-6), null);
+        AssertNfeCounted<Rk4>(StepSize.Constant, 0.1);
+        AssertNfeCounted<Euler>(StepSize.Constant, 0.1);
+        AssertNfeCounted<Tsit5>(StepSize.Constant, 0.1);
+    }
+}
