@@ -13,7 +13,8 @@ namespace Diffrax.GpuNode.Node;
 /// <param name="Info">Names and defaults.</param>
 /// <param name="OdeModelDefinition">The model as a generic definition over the scalar (e.g. <c>typeof(Lorenz&lt;&gt;)</c>).</param>
 /// <param name="CompileSeconds">Time spent compiling equations (0 for built-ins and cache hits).</param>
-public sealed record ResolvedModel(ModelInfo Info, Type OdeModelDefinition, double CompileSeconds);
+/// <param name="IsSde">Whether the definition is a built-in SDE model (drift and diffusion).</param>
+public sealed record ResolvedModel(ModelInfo Info, Type OdeModelDefinition, double CompileSeconds, bool IsSde = false);
 
 /// <summary>
 /// What a node does with a batch: resolve the job's model (compiling equations once per process and caching them by
@@ -27,8 +28,14 @@ public static class BatchSolver
     /// <summary>Resolves the model of a job. Throws <see cref="NotSupportedException"/> for job kinds this node cannot run yet.</summary>
     public static ResolvedModel ResolveModel(JobSpec job)
     {
-        if (job.Kind != ProblemKind.Ode)
-            throw new NotSupportedException($"job '{job.Name}' is an {job.Kind} job; the batch runner solves ODE ensembles (SDE and CDE jobs run through the library API, see README).");
+        if (job.Kind == ProblemKind.Cde)
+            throw new NotSupportedException($"job '{job.Name}' is a CDE job; the batch runner does not run CDEs yet (CDEs run through the library API: ControlTerm over a path from data, see README).");
+        if (job.Kind == ProblemKind.Sde)
+        {
+            if (job.Model is BuiltinModelSpec sb && EnsembleDispatch.BuiltinSdeModels.TryGetValue(sb.Name, out Type? sdeDef))
+                return new ResolvedModel(EnsembleDispatch.Info(sdeDef), sdeDef, 0, IsSde: true);
+            throw new NotSupportedException($"job '{job.Name}': the batch runner solves SDE ensembles of the built-in SDE models ({string.Join(", ", EnsembleDispatch.BuiltinSdeModels.Keys)}); SDEs written as equations run through the library API for now.");
+        }
         switch (job.Model)
         {
             case BuiltinModelSpec b:
@@ -86,7 +93,9 @@ public static class BatchSolver
         try
         {
             var sw = Stopwatch.StartNew();
-            EnsembleResult r = EnsembleDispatch.Run(b.Job.Solver, model.OdeModelDefinition, p, LaneWidth.Auto, threads);
+            EnsembleResult r = model.IsSde
+                ? EnsembleDispatch.RunSde(b.Job.Solver, model.OdeModelDefinition, p, b.Job.Seed, threads)
+                : EnsembleDispatch.Run(b.Job.Solver, model.OdeModelDefinition, p, LaneWidth.Auto, threads);
             double seconds = sw.Elapsed.TotalSeconds;
             var output = new BatchOutput(r.Members, r.Dim, r.Ts, r.Saved, r.Final, r.TFinal, r.Results, r.Steps, r.Accepted, r.Rejected, r.Nfe);
             return new BatchSolved(b.JobId, b.BatchIndex, b.MemberOffset, output, model.CompileSeconds, seconds, node);

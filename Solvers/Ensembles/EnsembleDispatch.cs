@@ -3,6 +3,7 @@ using System.Reflection;
 using Diffrax.Solvers.Lanes;
 using Diffrax.Solvers.Models;
 using Diffrax.Solvers.RungeKutta;
+using Diffrax.Solvers.Stochastic;
 
 namespace Diffrax.Solvers.Ensembles;
 
@@ -40,7 +41,53 @@ public static class EnsembleDispatch
         ["harmonic_oscillator"] = typeof(HarmonicOscillator<>), ["kepler"] = typeof(Kepler<>), ["arenstorf"] = typeof(Arenstorf<>),
     };
 
+    /// <summary>The SDE methods by job-file name.</summary>
+    public static IReadOnlyDictionary<string, Type> SdeSolvers { get; } = new Dictionary<string, Type>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["euler_maruyama"] = typeof(EulerMaruyama), ["heun"] = typeof(StratonovichHeun), ["euler_heun"] = typeof(EulerHeun),
+        ["ito_milstein"] = typeof(ItoMilstein), ["stratonovich_milstein"] = typeof(StratonovichMilstein), ["reversible_heun"] = typeof(ReversibleHeun),
+        ["sra1"] = typeof(Sra1), ["shark"] = typeof(ShArk), ["sea"] = typeof(Sea),
+    };
+
+    /// <summary>The built-in SDE models by job-file name, as generic definitions over the lane type.</summary>
+    public static IReadOnlyDictionary<string, Type> BuiltinSdeModels { get; } = new Dictionary<string, Type>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["gbm"] = typeof(GeometricBrownianMotion<>), ["ornstein_uhlenbeck"] = typeof(OrnsteinUhlenbeck<>), ["cir"] = typeof(CoxIngersollRoss<>),
+        ["heston"] = typeof(Heston<>), ["double_well_langevin"] = typeof(DoubleWellLangevin<>),
+    };
+
     private static readonly ConcurrentDictionary<(Type, Type, Type), MethodInfo> Closed = new();
+
+    /// <summary>
+    /// Solves an SDE ensemble with the named method on a built-in SDE model definition (8 lanes); Brownian paths are
+    /// keyed by <paramref name="seed"/> and the member index.
+    /// </summary>
+    public static EnsembleResult RunSde(string solver, Type sdeModelDefinition, EnsembleProblem p, ulong seed, int threads = 0)
+    {
+        Type method = SdeSolvers.TryGetValue(solver, out Type? t)
+            ? t
+            : throw new ArgumentException($"unknown SDE solver '{solver}'; known: {string.Join(", ", SdeSolvers.Keys)}.", nameof(solver));
+        MethodInfo m = Closed.GetOrAdd((method, sdeModelDefinition, typeof(SdeEnsembleRunner)), key =>
+        {
+            Type model = key.Item2.MakeGenericType(typeof(Lane8));
+            Type[] a = model.GetInterfaces().First(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ISdeModel<,,,,,,>)).GetGenericArguments();
+            return typeof(SdeEnsembleRunner).GetMethod(nameof(SdeEnsembleRunner.Run))!.MakeGenericMethod(key.Item1, model, a[1], a[2], a[3], a[4], a[5], a[6]);
+        });
+        return Invoke(m, [p, seed, threads, null]);
+    }
+
+    private static EnsembleResult Invoke(MethodInfo m, object?[] args)
+    {
+        try
+        {
+            return (EnsembleResult)m.Invoke(null, args)!;
+        }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+            throw;
+        }
+    }
 
     /// <summary>Names, parameters and defaults of a model definition (read from its static <c>Info</c> on <see cref="F64"/>).</summary>
     public static ModelInfo Info(Type modelTypeDefinition)
@@ -69,15 +116,7 @@ public static class EnsembleDispatch
             Type state = model.GetInterfaces().First(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IModel<,,>)).GetGenericArguments()[2];
             return typeof(EnsembleRunner).GetMethod(nameof(EnsembleRunner.Run))!.MakeGenericMethod(key.Item1, model, key.Item3, state);
         });
-        try
-        {
-            return (EnsembleResult)m.Invoke(null, [p, threads])!;
-        }
-        catch (TargetInvocationException e) when (e.InnerException is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
-            throw;
-        }
+        return Invoke(m, [p, threads]);
     }
 
     private static Type SolverType(string solver) => OdeSolvers.TryGetValue(solver, out Type? t)

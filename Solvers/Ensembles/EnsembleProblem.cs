@@ -52,6 +52,14 @@ public sealed class EnsembleResult
         Steps = new int[members]; Accepted = new int[members]; Rejected = new int[members]; Nfe = new int[members];
     }
 
+    /// <summary>Wraps existing column buffers (results received from another process).</summary>
+    public EnsembleResult(int members, int dim, double[] ts, double[][] saved, double[][] final, double[] tFinal,
+        ResultCode[] results, int[] steps, int[] accepted, int[] rejected, int[] nfe)
+    {
+        Members = members; Dim = dim; Ts = ts; Saved = saved; Final = final; TFinal = tFinal;
+        Results = results; Steps = steps; Accepted = accepted; Rejected = rejected; Nfe = nfe;
+    }
+
     /// <summary>Number of members.</summary>
     public int Members { get; }
     /// <summary>State dimension.</summary>

@@ -76,7 +76,8 @@ public static class Diffeq
         double dir = Validate(TSolver.Name, TSolver.ErrorOrder, t0, t1, dt0, stepSize, maxSteps);
         for (int i = 0; i < TY.Dim; i++)
             if (!double.IsFinite(TY.Get(y0, i).V)) throw new ArgumentException($"y0[{i}] = {TY.Get(y0, i).V} is not finite.", nameof(y0));
-        var record = new SingleSolveRecord<TY> { SaveTaus = saveAt.Taus(t0, t1), SaveSteps = saveAt.Steps };
+        // With SaveAt steps the last step already saves t1; saving it again would duplicate it.
+        var record = new SingleSolveRecord<TY> { SaveTaus = (saveAt.Steps ? saveAt with { T1 = false } : saveAt).Taus(t0, t1), SaveSteps = saveAt.Steps };
         if (saveAt.Dense) record.Dense = new DenseSteps<TSolver, TTerm, TY, TC, TF>();
 
         var s = new LaneState<F64, TY, TF>
