@@ -63,26 +63,29 @@ public static class BatchSolver
         return new ResolvedModel(EnsembleDispatch.Info(t), t, 0);
     }
 
-    /// <summary>The ensemble problem of one batch.</summary>
-    public static EnsembleProblem Problem(SolveBatch b)
+    /// <summary>The PID options of a job's step-size settings (unset options take <see cref="PidOptions"/>' defaults); null for constant steps.</summary>
+    public static PidOptions? Pid(StepSizeSpec s)
     {
-        JobSpec j = b.Job;
-        StepSizeSpec s = j.StepSize;
-        PidOptions? pid = s.Controller == ControllerKind.Pid
-            ? new PidOptions
-            {
-                Rtol = s.Rtol ?? 1e-3, Atol = s.Atol ?? 1e-6, Pcoeff = s.Pcoeff ?? 0, Icoeff = s.Icoeff ?? 1, Dcoeff = s.Dcoeff ?? 0,
-                DtMin = s.DtMin ?? 0, DtMax = s.DtMax ?? double.PositiveInfinity, FactorMin = s.FactorMin ?? 0.2, FactorMax = s.FactorMax ?? 10,
-                Safety = s.Safety ?? 0.9, ForceDtMin = s.ForceDtMin ?? false, StepTs = s.StepTs, JumpTs = s.JumpTs,
-            }
-            : null;
-        return new EnsembleProblem
+        if (s.Controller != ControllerKind.Pid) return null;
+        var d = new PidOptions();
+        return new PidOptions
         {
-            Members = b.Members, T0 = j.T0, T1 = j.T1, Dt0 = j.Dt0, Y0 = b.Y0, Params = b.Params, Pid = pid,
-            SaveAt = new SaveAt { T0 = j.SaveAt.T0, T1 = j.SaveAt.T1, Ts = j.SaveAt.Ts },
-            MaxSteps = j.MaxSteps ?? Diffeq.DefaultMaxSteps,
+            Rtol = s.Rtol ?? d.Rtol, Atol = s.Atol ?? d.Atol, Pcoeff = s.Pcoeff ?? d.Pcoeff, Icoeff = s.Icoeff ?? d.Icoeff, Dcoeff = s.Dcoeff ?? d.Dcoeff,
+            DtMin = s.DtMin ?? d.DtMin, DtMax = s.DtMax ?? d.DtMax, Safety = s.Safety ?? d.Safety, FactorMin = s.FactorMin ?? d.FactorMin,
+            FactorMax = s.FactorMax ?? d.FactorMax, ForceDtMin = s.ForceDtMin ?? d.ForceDtMin, StepTs = s.StepTs, JumpTs = s.JumpTs,
         };
     }
+
+    /// <summary>The ensemble problem of members [<paramref name="offset"/>, +<paramref name="members"/>) of a job.</summary>
+    public static EnsembleProblem Problem(JobSpec j, int members, long offset, double[] y0, double[] parameters) => new()
+    {
+        Members = members, T0 = j.T0, T1 = j.T1, Dt0 = j.Dt0, Y0 = y0, Params = parameters, Pid = Pid(j.StepSize),
+        SaveAt = new SaveAt { T0 = j.SaveAt.T0, T1 = j.SaveAt.T1, Ts = j.SaveAt.Ts },
+        MaxSteps = j.MaxSteps ?? Diffeq.DefaultMaxSteps, MemberOffset = offset,
+    };
+
+    /// <summary>The ensemble problem of one batch.</summary>
+    public static EnsembleProblem Problem(SolveBatch b) => Problem(b.Job, b.Members, b.MemberOffset, b.Y0, b.Params);
 
     /// <summary>Solves a batch on the CPU lanes of this process (one batch at a time: a batch already uses every core).</summary>
     public static BatchSolved Solve(SolveBatch b, string node, int threads = 0)

@@ -27,6 +27,11 @@ public sealed class EnsembleProblem
     public PidOptions? Pid { get; init; }
     /// <summary>Step budget per member.</summary>
     public int MaxSteps { get; init; } = Diffeq.DefaultMaxSteps;
+    /// <summary>
+    /// Job index of member 0 of this problem (a batch of a larger job): random streams are keyed by the job member
+    /// index, so a member gets the same Brownian path whichever batch carries it.
+    /// </summary>
+    public long MemberOffset { get; init; }
 }
 
 /// <summary>

@@ -140,7 +140,7 @@ internal struct SdeRefill<TModel, TPath, T, TY, TX, TG, TDrift, TDiff>
         if (T.Any(fresh))
         {
             TModel model = TModel.Create(new ArrayParams<T>(_laneParams));
-            term = Sde.Term<TDrift, TDiff, TPath, T, TY, TX, TG>(model.Drift, model.Diffusion, _path(member));
+            term = Sde.Term<TDrift, TDiff, TPath, T, TY, TX, TG>(model.Drift, model.Diffusion, _path(member + T.From(_p.MemberOffset)));
         }
         return fresh;
     }
