@@ -153,12 +153,19 @@ public sealed class DatasetWriter
         string? renamed = null;
         try
         {
-            WriteFile(stagedTmp, s => WriteMemberRowsAsync(s, memberOffset, result, variedValues).GetAwaiter().GetResult());
-            File.Move(stagedTmp, Path.Combine(_staging, StagedFileName(batchIndex)), overwrite: true);
+            // The member rows go to their staging file on another thread while this one writes the part file.
+            var staged = Task.Run(() =>
+            {
+                WriteFile(stagedTmp, s => WriteMemberRowsAsync(s, memberOffset, result, variedValues).GetAwaiter().GetResult());
+                File.Move(stagedTmp, Path.Combine(_staging, StagedFileName(batchIndex)), overwrite: true);
+            });
             var (rows, groups) = (0L, 0);
-            WriteFile(partTmp, s => (rows, groups) = (_schema.Format == DatasetFormat.Wide
-                ? WriteWideAsync(s, batchIndex, memberOffset, result)
-                : WriteLongAsync(s, batchIndex, memberOffset, result)).GetAwaiter().GetResult());
+            try
+            {
+                WriteFile(partTmp, s => (rows, groups) = WritePartAsync(s, batchIndex, memberOffset, result).GetAwaiter().GetResult());
+            }
+            finally { Task.WaitAny(staged); }
+            staged.GetAwaiter().GetResult();
             TestHook?.Invoke(Stage.BeforeRename, batchIndex);
             string file = PartFileName(batchIndex);
             renamed = Path.Combine(_dir, file);
@@ -353,85 +360,109 @@ public sealed class DatasetWriter
         return groups;
     }
 
-    private async Task<(long Rows, int Groups)> WriteWideAsync(Stream s, int batch, int offset, EnsembleResult r)
+    /// <summary>Column buffers of one row group: member, t, and either the state columns (wide) or index + value (long).</summary>
+    private sealed class RowGroupBuffers
     {
-        var groups = RowGroups(r, 1, _schema.RowGroupSize, out long total);
-        int cap = groups.Count == 0 ? 0 : groups.Max(g => g.Rows), D = r.Dim, S = r.Ts.Length, M = r.Members;
-        var fields = _partSchema.DataFields;
-        long[] member = ArrayPool<long>.Shared.Rent(cap);
-        double[] t = ArrayPool<double>.Shared.Rent(cap);
-        double[][] cols = new double[D][];
-        for (int c = 0; c < D; c++) cols[c] = ArrayPool<double>.Shared.Rent(cap);
-        try
+        public RowGroupBuffers(int cap, int doubles, bool index)
         {
-            await using var w = await ParquetWriter.CreateAsync(_partSchema, s, Options);
-            foreach (var (from, to, n) in groups)
-            {
-                int row = 0;
-                for (int m = from; m < to; m++)
-                    for (int k = 0; k < S; k++)
-                    {
-                        long at = (long)k * M + m;
-                        if (!Saved(r, at)) continue;
-                        member[row] = offset + m; t[row] = r.Ts[k];
-                        for (int c = 0; c < D; c++) cols[c][row] = r.Saved[c][at];
-                        row++;
-                    }
-                Debug.Assert(row == n);
-                using var g = w.CreateRowGroup();
-                await g.WriteAsync(fields[0], new ReadOnlyMemory<long>(member, 0, n));
-                await g.WriteAsync(fields[1], new ReadOnlyMemory<double>(t, 0, n));
-                for (int c = 0; c < D; c++) await g.WriteAsync(fields[2 + c], new ReadOnlyMemory<double>(cols[c], 0, n));
-                TestHook?.Invoke(Stage.RowGroupWritten, batch);
-            }
+            Member = ArrayPool<long>.Shared.Rent(cap);
+            T = ArrayPool<double>.Shared.Rent(cap);
+            Index = index ? ArrayPool<int>.Shared.Rent(cap) : [];
+            Doubles = new double[doubles][];
+            for (int c = 0; c < doubles; c++) Doubles[c] = ArrayPool<double>.Shared.Rent(cap);
         }
-        finally
+        public long[] Member { get; }
+        public double[] T { get; }
+        public int[] Index { get; }
+        public double[][] Doubles { get; }
+        public void Return()
         {
-            ArrayPool<long>.Shared.Return(member); ArrayPool<double>.Shared.Return(t);
-            foreach (var c in cols) ArrayPool<double>.Shared.Return(c);
+            ArrayPool<long>.Shared.Return(Member);
+            ArrayPool<double>.Shared.Return(T);
+            if (Index.Length > 0) ArrayPool<int>.Shared.Return(Index);
+            foreach (var d in Doubles) ArrayPool<double>.Shared.Return(d);
         }
-        return (total, groups.Count);
     }
 
-    private async Task<(long Rows, int Groups)> WriteLongAsync(Stream s, int batch, int offset, EnsembleResult r)
+    /// <summary>Fills wide rows of members [from, to): one row per save reached.</summary>
+    private static int FillWide(EnsembleResult r, int offset, int from, int to, RowGroupBuffers b)
     {
-        int D = r.Dim, S = r.Ts.Length, M = r.Members;
-        var groups = RowGroups(r, D, _schema.RowGroupSize, out long total);
+        int S = r.Ts.Length, M = r.Members, D = r.Dim, row = 0;
+        for (int m = from; m < to; m++)
+            for (int k = 0; k < S; k++)
+            {
+                long at = (long)k * M + m;
+                if (!Saved(r, at)) continue;
+                b.Member[row] = offset + m; b.T[row] = r.Ts[k];
+                for (int c = 0; c < D; c++) b.Doubles[c][row] = r.Saved[c][at];
+                row++;
+            }
+        return row;
+    }
+
+    /// <summary>Fills long rows of members [from, to): one row per save reached and component.</summary>
+    private static int FillLong(EnsembleResult r, int offset, int from, int to, RowGroupBuffers b)
+    {
+        int S = r.Ts.Length, M = r.Members, D = r.Dim, row = 0;
+        double[] value = b.Doubles[0];
+        for (int m = from; m < to; m++)
+            for (int k = 0; k < S; k++)
+            {
+                long at = (long)k * M + m;
+                if (!Saved(r, at)) continue;
+                for (int c = 0; c < D; c++, row++)
+                {
+                    b.Member[row] = offset + m; b.T[row] = r.Ts[k]; b.Index[row] = c; value[row] = r.Saved[c][at];
+                }
+            }
+        return row;
+    }
+
+    /// <summary>
+    /// Writes the batch's trajectory rows as row groups. The next row group is filled on another thread while the
+    /// current one is encoded, so the transpose from save-major buffers costs little wall time.
+    /// </summary>
+    private async Task<(long Rows, int Groups)> WritePartAsync(Stream s, int batch, int offset, EnsembleResult r)
+    {
+        bool wide = _schema.Format == DatasetFormat.Wide;
+        var groups = RowGroups(r, wide ? 1 : r.Dim, _schema.RowGroupSize, out long total);
         int cap = groups.Count == 0 ? 0 : groups.Max(g => g.Rows);
         var fields = _partSchema.DataFields;
-        long[] member = ArrayPool<long>.Shared.Rent(cap);
-        double[] t = ArrayPool<double>.Shared.Rent(cap);
-        int[] index = ArrayPool<int>.Shared.Rent(cap);
-        double[] value = ArrayPool<double>.Shared.Rent(cap);
+        var buffers = new RowGroupBuffers[Math.Min(2, groups.Count)];
+        for (int i = 0; i < buffers.Length; i++) buffers[i] = new RowGroupBuffers(cap, wide ? r.Dim : 1, !wide);
+        Task<int> Fill(int gi) => Task.Run(() =>
+        {
+            var (from, to, n) = groups[gi];
+            int rows = wide ? FillWide(r, offset, from, to, buffers[gi % 2]) : FillLong(r, offset, from, to, buffers[gi % 2]);
+            return rows == n ? rows : throw new InvalidOperationException($"row group {gi} of batch {batch} filled {rows} rows, expected {n}.");
+        });
+        Task<int>? next = groups.Count > 0 ? Fill(0) : null;
         try
         {
             await using var w = await ParquetWriter.CreateAsync(_partSchema, s, Options);
-            foreach (var (from, to, n) in groups)
+            for (int gi = 0; gi < groups.Count; gi++)
             {
-                int row = 0;
-                for (int m = from; m < to; m++)
-                    for (int k = 0; k < S; k++)
-                    {
-                        long at = (long)k * M + m;
-                        if (!Saved(r, at)) continue;
-                        for (int c = 0; c < D; c++, row++)
-                        {
-                            member[row] = offset + m; t[row] = r.Ts[k]; index[row] = c; value[row] = r.Saved[c][at];
-                        }
-                    }
-                Debug.Assert(row == n);
+                int n = await next!;
+                next = gi + 1 < groups.Count ? Fill(gi + 1) : null;
+                var b = buffers[gi % 2];
                 using var g = w.CreateRowGroup();
-                await g.WriteAsync(fields[0], new ReadOnlyMemory<long>(member, 0, n));
-                await g.WriteAsync(fields[1], new ReadOnlyMemory<double>(t, 0, n));
-                await g.WriteAsync(fields[2], new ReadOnlyMemory<int>(index, 0, n));
-                await g.WriteAsync(fields[3], new ReadOnlyMemory<double>(value, 0, n));
+                await g.WriteAsync(fields[0], new ReadOnlyMemory<long>(b.Member, 0, n));
+                await g.WriteAsync(fields[1], new ReadOnlyMemory<double>(b.T, 0, n));
+                if (wide)
+                    for (int c = 0; c < r.Dim; c++) await g.WriteAsync(fields[2 + c], new ReadOnlyMemory<double>(b.Doubles[c], 0, n));
+                else
+                {
+                    await g.WriteAsync(fields[2], new ReadOnlyMemory<int>(b.Index, 0, n));
+                    await g.WriteAsync(fields[3], new ReadOnlyMemory<double>(b.Doubles[0], 0, n));
+                }
                 TestHook?.Invoke(Stage.RowGroupWritten, batch);
             }
         }
         finally
         {
-            ArrayPool<long>.Shared.Return(member); ArrayPool<double>.Shared.Return(t);
-            ArrayPool<int>.Shared.Return(index); ArrayPool<double>.Shared.Return(value);
+            // A fill still running must finish before its buffers go back to the pool.
+            if (next is not null) Task.WaitAny(next);
+            foreach (var b in buffers) b.Return();
         }
         return (total, groups.Count);
     }
@@ -462,33 +493,42 @@ public sealed class DatasetWriter
         for (int c = 0; c < r.Dim; c++) await g.WriteAsync(f[i++], (ReadOnlyMemory<double>)r.Final[c]);
     }
 
-    /// <summary>Copies every staged batch file, in member order, into one members file (a row group per batch).</summary>
+    /// <summary>
+    /// Copies every staged batch file, in member order, into one members file (a row group per batch); the next file is
+    /// read on another thread while the current one is written.
+    /// </summary>
     private async Task MergeMembersAsync(Stream s, IReadOnlyList<DatasetBatch> batches)
     {
         var f = _memberSchema.DataFields;
-        await using var w = await ParquetWriter.CreateAsync(_memberSchema, s, Options);
-        foreach (var b in batches)
+        Task<List<(string Name, Array Data)>> Read(int i) => Task.Run(() =>
+            DatasetReader.ReadAllColumns(Path.Combine(_staging, StagedFileName(batches[i].Index))).ToList());
+        Task<List<(string Name, Array Data)>>? next = batches.Count > 0 ? Read(0) : null;
+        try
         {
-            string path = Path.Combine(_staging, StagedFileName(b.Index));
-            await using var reader = await ParquetReader.CreateAsync(path);
-            var rf = reader.Schema.DataFields;
-            if (rf.Length != f.Length) throw new InvalidDataException($"{path} has {rf.Length} columns, expected {f.Length}.");
-            for (int gi = 0; gi < reader.RowGroupCount; gi++)
+            await using var w = await ParquetWriter.CreateAsync(_memberSchema, s, Options);
+            for (int i = 0; i < batches.Count; i++)
             {
-                using var rg = reader.OpenRowGroupReader(gi);
-                int n = checked((int)rg.RowCount);
+                var cols = await next!;
+                next = i + 1 < batches.Count ? Read(i + 1) : null;
+                if (!cols.Select(c => c.Name).SequenceEqual(f.Select(x => x.Name)))
+                    throw new InvalidDataException($"staged members of batch {batches[i].Index} have columns {string.Join(", ", cols.Select(c => c.Name))}, expected {string.Join(", ", f.Select(x => x.Name))}.");
                 using var g = w.CreateRowGroup();
                 for (int c = 0; c < f.Length; c++)
                 {
-                    switch (_schema.MemberColumns[c].Type)
+                    switch (cols[c].Data)
                     {
-                        case DatasetColumns.Int64: { var a = new long[n]; await rg.ReadAsync<long>(rf[c], a); await g.WriteAsync(f[c], (ReadOnlyMemory<long>)a); break; }
-                        case DatasetColumns.Int32: { var a = new int[n]; await rg.ReadAsync<int>(rf[c], a); await g.WriteAsync(f[c], (ReadOnlyMemory<int>)a); break; }
-                        case DatasetColumns.Double: { var a = new double[n]; await rg.ReadAsync<double>(rf[c], a); await g.WriteAsync(f[c], (ReadOnlyMemory<double>)a); break; }
-                        default: { var a = new string?[n]; await rg.ReadAsync(rf[c], (Memory<string?>)a); await g.WriteAsync(f[c], a.Select(x => x ?? "").ToArray()); break; }
+                        case long[] a: await g.WriteAsync(f[c], (ReadOnlyMemory<long>)a); break;
+                        case int[] a: await g.WriteAsync(f[c], (ReadOnlyMemory<int>)a); break;
+                        case double[] a: await g.WriteAsync(f[c], (ReadOnlyMemory<double>)a); break;
+                        case string[] a: await g.WriteAsync(f[c], a); break;
+                        default: throw new InvalidDataException($"staged column '{f[c].Name}' has unexpected type {cols[c].Data.GetType().Name}.");
                     }
                 }
             }
+        }
+        finally
+        {
+            if (next is not null) Task.WaitAny(next);
         }
     }
 }

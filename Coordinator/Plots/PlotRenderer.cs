@@ -39,14 +39,19 @@ public static class PlotRenderer
     public static void Render(string dir, IReadOnlyList<int>? members, string outFile, int width = 1200, int height = 800)
     {
         CheckSize(width, height);
-        var reader = DatasetReader.Open(dir);
+        Save(BuildOverview(DatasetReader.Open(dir), members), outFile, width, height);
+    }
+
+    /// <summary>The overview figure (see <see cref="Render(string, IReadOnlyList{int}, string, int, int)"/>).</summary>
+    internal static Multiplot BuildOverview(DatasetReader reader, IReadOnlyList<int>? members)
+    {
         var m = reader.Manifest;
         var trajectories = Select(reader, members);
         int panels = Math.Min(m.StateNames.Count, MaxPanels);
         bool bands = reader.MembersWritten >= QuantileMinMembers && (m.SaveTimes?.Count ?? 0) > 1;
         bool phase = m.StateNames.Count is 2 or 3;
         int cols = 1 + (bands ? 1 : 0) + (phase ? 1 : 0);
-        var mp = new Multiplot();
+        var mp = EmptyFigure();
         var grid = new ScottPlot.MultiplotLayouts.CustomGrid();
         mp.Layout = grid;
         var left = new List<Plot>();
@@ -79,7 +84,7 @@ public static class PlotRenderer
             grid.Set(p, new GridCell(0, cols - 1, panels, cols, panels, 1));
             DrawPhase(p, trajectories, m.StateNames, legend: false);
         }
-        Save(mp, outFile, width, height);
+        return mp;
     }
 
     /// <summary>
@@ -92,10 +97,15 @@ public static class PlotRenderer
     public static void Render(string dir, PlotKind kind, string outFile, int width = 1200, int height = 800, IReadOnlyList<int>? members = null)
     {
         CheckSize(width, height);
-        var reader = DatasetReader.Open(dir);
+        Save(Build(DatasetReader.Open(dir), kind, members), outFile, width, height);
+    }
+
+    /// <summary>The figure of one <paramref name="kind"/> of plot.</summary>
+    internal static Multiplot Build(DatasetReader reader, PlotKind kind, IReadOnlyList<int>? members)
+    {
         var names = reader.Manifest.StateNames;
         int panels = Math.Min(names.Count, MaxPanels);
-        var mp = new Multiplot();
+        var mp = EmptyFigure();
         switch (kind)
         {
             case PlotKind.Trajectories:
@@ -138,7 +148,7 @@ public static class PlotRenderer
             }
             default: throw new ArgumentOutOfRangeException(nameof(kind));
         }
-        Save(mp, outFile, width, height);
+        return mp;
     }
 
     /// <summary>
@@ -160,6 +170,14 @@ public static class PlotRenderer
         if (m.StateNames.Count is 2 or 3) One(PlotKind.Phase, "phase.png");
         if (m.Batches.Sum(b => (long)b.MemberCount) >= QuantileMinMembers && (m.SaveTimes?.Count ?? 0) > 1) One(PlotKind.Quantiles, "quantiles.png");
         return files;
+    }
+
+    /// <summary>A figure with no panels (a new <see cref="Multiplot"/> starts with one).</summary>
+    private static Multiplot EmptyFigure()
+    {
+        var mp = new Multiplot();
+        foreach (var p in mp.GetPlots().ToArray()) mp.RemovePlot(p);
+        return mp;
     }
 
     private static void CheckSize(int width, int height)

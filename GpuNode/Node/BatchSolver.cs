@@ -13,8 +13,9 @@ namespace Diffrax.GpuNode.Node;
 /// <param name="Info">Names and defaults.</param>
 /// <param name="OdeModelDefinition">The model as a generic definition over the scalar (e.g. <c>typeof(Lorenz&lt;&gt;)</c>).</param>
 /// <param name="CompileSeconds">Time spent compiling equations (0 for built-ins and cache hits).</param>
-/// <param name="IsSde">Whether the definition is a built-in SDE model (drift and diffusion).</param>
-public sealed record ResolvedModel(ModelInfo Info, Type OdeModelDefinition, double CompileSeconds, bool IsSde = false);
+/// <param name="IsSde">Whether the model is an SDE (drift and diffusion).</param>
+/// <param name="Compiled">The compiled equation model, for equations written in the job file.</param>
+public sealed record ResolvedModel(ModelInfo Info, Type OdeModelDefinition, double CompileSeconds, bool IsSde = false, CompiledModel? Compiled = null);
 
 /// <summary>
 /// What a node does with a batch: resolve the job's model (compiling equations once per process and caching them by
@@ -34,7 +35,13 @@ public static class BatchSolver
         {
             if (job.Model is BuiltinModelSpec sb && EnsembleDispatch.BuiltinSdeModels.TryGetValue(sb.Name, out Type? sdeDef))
                 return new ResolvedModel(EnsembleDispatch.Info(sdeDef), sdeDef, 0, IsSde: true);
-            throw new NotSupportedException($"job '{job.Name}': the batch runner solves SDE ensembles of the built-in SDE models ({string.Join(", ", EnsembleDispatch.BuiltinSdeModels.Keys)}); SDEs written as equations run through the library API for now.");
+            if (job.Model is EquationsModelSpec se)
+            {
+                var sw0 = Stopwatch.StartNew();
+                CompiledModel c = EquationCompiler.Compile(JobEquations.FromJob(se, job.SourceFile));
+                return new ResolvedModel(c.Info, c.ModelTypeDefinition, sw0.Elapsed.TotalSeconds, IsSde: true, Compiled: c);
+            }
+            throw new NotSupportedException($"job '{job.Name}': SDE model kind {job.Model.GetType().Name} is not supported by the batch runner.");
         }
         switch (job.Model)
         {
@@ -97,7 +104,9 @@ public static class BatchSolver
         {
             var sw = Stopwatch.StartNew();
             EnsembleResult r = model.IsSde
-                ? EnsembleDispatch.RunSde(b.Job.Solver, model.OdeModelDefinition, p, b.Job.Seed, threads)
+                ? (model.Compiled is { } c
+                    ? EnsembleDispatch.RunSde(b.Job.Solver, c, p, b.Job.Seed, threads)
+                    : EnsembleDispatch.RunSde(b.Job.Solver, model.OdeModelDefinition, p, b.Job.Seed, threads))
                 : EnsembleDispatch.Run(b.Job.Solver, model.OdeModelDefinition, p, LaneWidth.Auto, threads);
             double seconds = sw.Elapsed.TotalSeconds;
             var output = new BatchOutput(r.Members, r.Dim, r.Ts, r.Saved, r.Final, r.TFinal, r.Results, r.Steps, r.Accepted, r.Rejected, r.Nfe);

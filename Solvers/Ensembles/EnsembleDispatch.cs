@@ -76,6 +76,22 @@ public static class EnsembleDispatch
         return Invoke(m, [p, seed, threads, null]);
     }
 
+    /// <summary>Solves an SDE ensemble of an equation model compiled with a diffusion (8 lanes).</summary>
+    public static EnsembleResult RunSde(string solver, Expressions.CompiledModel model, EnsembleProblem p, ulong seed, int threads = 0)
+    {
+        if (model.DiffusionTypeDefinition is null) throw new ArgumentException($"equation model '{model.Info.Name}' has no diffusion, so it is not an SDE.", nameof(model));
+        Type method = SdeSolvers.TryGetValue(solver, out Type? t)
+            ? t
+            : throw new ArgumentException($"unknown SDE solver '{solver}'; known: {string.Join(", ", SdeSolvers.Keys)}.", nameof(solver));
+        Type lane = typeof(Lane8);
+        Type drift = model.MakeModelType(lane), diff = model.MakeDiffusionType(lane);
+        Type ty = model.MakeStateType(lane), tx = model.MakeNoiseType(lane), tg = model.MakeDiffusionValueType(lane);
+        Type adapter = typeof(EquationSdeModel<,,,,,>).MakeGenericType(drift, diff, lane, ty, tx, tg);
+        MethodInfo m = Closed.GetOrAdd((method, adapter, typeof(SdeEnsembleRunner)), key =>
+            typeof(SdeEnsembleRunner).GetMethod(nameof(SdeEnsembleRunner.Run))!.MakeGenericMethod(key.Item1, key.Item2, lane, ty, tx, tg, drift, diff));
+        return Invoke(m, [p, seed, threads, null]);
+    }
+
     private static EnsembleResult Invoke(MethodInfo m, object?[] args)
     {
         try

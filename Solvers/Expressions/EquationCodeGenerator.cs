@@ -81,6 +81,7 @@ internal sealed class EquationCodeGenerator
         L("using Diffrax.Solvers.Lanes;");
         L("using Diffrax.Solvers.Models;");
         L("using Diffrax.Solvers.States;");
+        L("using Diffrax.Solvers.Stochastic;");
         L("using Diffrax.Solvers.Terms;");
         L("");
         L($"namespace {Namespace};");
@@ -202,10 +203,11 @@ internal sealed class EquationCodeGenerator
         var gLayout = diagonal ? _y : StateLayout.For(n * m);
         string tw = wLayout.TypeName("TScalar"), tg = gLayout.TypeName("TScalar");
         string extra = diagonal ? $", IVectorField<TScalar, {_ty}>" : "";
-        L($"public struct {self} : IEquationDiffusion<{self}, TScalar, {_ty}, {tw}, {tg}>{extra} where TScalar : struct, IScalar<TScalar>");
+        L($"public struct {self} : IEquationDiffusion<{self}, TScalar, {_ty}, {tw}, {tg}>, IDiffusion<TScalar, {_ty}, {tw}, {tg}>{extra} where TScalar : struct, IScalar<TScalar>");
         L("{");
         WriteParamsAndCreate(self);
         L($"    public static int NoiseDimension => {m.ToString(CultureInfo.InvariantCulture)};");
+        L($"    public static NoiseKind Noise => {(diagonal ? "NoiseKind.Diagonal | NoiseKind.Differentiable" : "NoiseKind.General")};");
         L("");
         L($"    public static ModelInfo Info => {ModelTypeName(_m)}<TScalar>.Info;");
         L("");
@@ -231,6 +233,8 @@ internal sealed class EquationCodeGenerator
                 stmts.AddRange(DerivStmts(i.ToString(CultureInfo.InvariantCulture), v => v == si ? ExprAlgebra.One : null, out var dvar));
                 outs[i] = D(ExprAlgebra.Differentiate(flat[i], dvar));
             }
+            L($"    public readonly {tg} DerivativeProduct(TScalar t, in {_ty} y) => {_ty}.Mul(DgDy(t, y), Vf(t, y));");
+            L("");
             L("    /// <summary>∂gᵢ/∂yᵢ for each state i.</summary>");
             L($"    public readonly {_ty} DgDy(TScalar t, in {_ty} y)");
             L("    {");
@@ -249,6 +253,8 @@ internal sealed class EquationCodeGenerator
             }
             L("        return r;");
             L("    }");
+            L("");
+            L($"    public readonly {tg} DerivativeProduct(TScalar t, in {_ty} y) => {tg}.Splat(TScalar.Zero);");
         }
         WriteHelpers();
         L("}");

@@ -43,7 +43,7 @@ public class JobLoaderTests
     public void Examples_AreAllPresent()
     {
         var names = Examples().Cast<object[]>().Select(r => (string)r[0]).ToArray();
-        Assert.Equal(["cde_eurostoxx.yaml", "equations_vanderpol.yaml", "lorenz_ensemble.yaml", "ode_lorenz.yaml", "parameter_sweep.yaml", "sde_gbm.yaml"], names);
+        Assert.Equal(["cde_eurostoxx.yaml", "equations_vanderpol.yaml", "lorenz_ensemble.yaml", "ode_lorenz.yaml", "parameter_sweep.yaml", "sde_gbm.yaml", "sde_heston.yaml"], names);
     }
 
     [Theory]
@@ -53,7 +53,7 @@ public class JobLoaderTests
         var spec = JobLoader.Load(Path.Combine(ExamplesDir, file));
         Assert.Equal(Path.Combine(ExamplesDir, file), spec.SourceFile);
         Assert.Equal(64, spec.SpecHash.Length);
-        var expectedKind = file switch { "sde_gbm.yaml" => ProblemKind.Sde, "cde_eurostoxx.yaml" => ProblemKind.Cde, _ => ProblemKind.Ode };
+        var expectedKind = file switch { "sde_gbm.yaml" or "sde_heston.yaml" => ProblemKind.Sde, "cde_eurostoxx.yaml" => ProblemKind.Cde, _ => ProblemKind.Ode };
         Assert.Equal(expectedKind, spec.Kind);
     }
 

@@ -55,7 +55,7 @@ public class JobPlannerTests
         int expected = file switch
         {
             "lorenz_ensemble.yaml" => 10000, "parameter_sweep.yaml" => 20, "equations_vanderpol.yaml" => 64,
-            "sde_gbm.yaml" => 100000, "cde_eurostoxx.yaml" => 4, _ => 1,
+            "sde_gbm.yaml" => 100000, "sde_heston.yaml" => 20000, "cde_eurostoxx.yaml" => 4, _ => 1,
         };
         Assert.Equal(expected, plan.Members);
         Assert.Equal((long)plan.Members * plan.StateNames.Count, plan.Y0.LongLength);

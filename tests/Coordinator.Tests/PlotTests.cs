@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Diffrax.Coordinator.Output;
 using Diffrax.Coordinator.Plots;
+using ScottPlot;
 using Xunit;
 using static Diffrax.Coordinator.Tests.DatasetTestData;
 
@@ -35,6 +36,26 @@ public class PlotTests
         string file = Path.Combine(TempDir(), $"{kind}.png");
         PlotRenderer.Render(_lorenzDir.Value, kind, file, width, height, members: kind == PlotKind.Phase ? [0, 30, 59] : null);
         Assert.Equal((width, height), PngSize(file));
+    }
+
+    [Theory]
+    [InlineData(PlotKind.Trajectories, 3)]
+    [InlineData(PlotKind.Phase, 1)]
+    [InlineData(PlotKind.Quantiles, 3)]
+    public void SinglePlot_HasOnePanelPerStateOrOneForPhase(PlotKind kind, int panels)
+    {
+        var figure = PlotRenderer.Build(DatasetReader.Open(_lorenzDir.Value), kind, null);
+        Assert.Equal(panels, figure.Subplots.Count);
+        Assert.All(figure.GetPlots(), p => Assert.NotEmpty(p.GetPlottables()));
+    }
+
+    [Fact]
+    public void Overview_OfThreeStateEnsemble_HasTrajectoryBandAndPhasePanels()
+    {
+        var figure = PlotRenderer.BuildOverview(DatasetReader.Open(_lorenzDir.Value), [0, 1]);
+        Assert.Equal(3 + 3 + 1, figure.Subplots.Count);
+        Assert.All(figure.GetPlots(), p => Assert.NotEmpty(p.GetPlottables()));
+        Assert.Equal(2, figure.GetPlot(0).GetPlottables().Count());
     }
 
     [Fact]
