@@ -8,8 +8,23 @@ using static Diffrax.Coordinator.Tests.DatasetTestData;
 
 namespace Diffrax.Coordinator.Tests;
 
-public class DatasetTests
+public class DatasetTests : IDisposable
 {
+    private readonly List<string> _dirs = [];
+
+    private string Dir()
+    {
+        string d = TempDir();
+        _dirs.Add(d);
+        return d;
+    }
+
+    public void Dispose()
+    {
+        foreach (string d in _dirs)
+            if (Directory.Exists(d)) Directory.Delete(d, recursive: true);
+    }
+
     private static DatasetSchema LorenzSchema(int rowGroupSize = 500) => new(LorenzStates, LorenzVaried, rowGroupSize: rowGroupSize);
 
     [Fact]
@@ -25,7 +40,7 @@ public class DatasetTests
     public void WideDataset_ReadByDuckDb_HasExactRowsColumnsAndValues()
     {
         var (r, varied) = Lorenz;
-        string dir = TempDir();
+        string dir = Dir();
         WriteInBatches(dir, LorenzSchema(), r, varied, batchSize: 128);
         string parts = Path.Combine(dir, "part-*.parquet");
 
@@ -54,7 +69,7 @@ public class DatasetTests
     public void WideDataset_EveryPartFile_MatchesItsManifestEntry()
     {
         var (r, varied) = Lorenz;
-        string dir = TempDir();
+        string dir = Dir();
         WriteInBatches(dir, LorenzSchema(rowGroupSize: 500), r, varied, batchSize: 128);
         var manifest = DatasetManifest.Read(dir);
         Assert.Equal(3, manifest.Batches.Count);
@@ -92,7 +107,7 @@ public class DatasetTests
     public void MembersFile_ReadByDuckDb_HoldsEveryMemberWithVariedValuesStatsAndFinalState()
     {
         var (r, varied) = Lorenz;
-        string dir = TempDir();
+        string dir = Dir();
         WriteInBatches(dir, LorenzSchema(), r, varied, batchSize: 128);
         string f = Path.Combine(dir, DatasetWriter.MembersFileName);
         Assert.Equal(
@@ -125,7 +140,7 @@ public class DatasetTests
     {
         const int n = 90;
         var r = Wide20(n, out var varied);
-        string dir = TempDir();
+        string dir = Dir();
         var schema = new DatasetSchema(Enumerable.Range(0, 20).Select(c => $"s{c}").ToArray(), ["params.k"], longFormatThreshold: 16, rowGroupSize: 1000);
         Assert.Equal(DatasetFormat.Long, schema.Format);
         WriteInBatches(dir, schema, r, varied, batchSize: 40);
@@ -170,7 +185,7 @@ public class DatasetTests
     public void WriteInterruptedMidBatch_LeavesNoFileUnderAFinalName_AndManifestListsOnlyCompleteBatches(string stage)
     {
         var (r, varied) = Lorenz;
-        string dir = TempDir();
+        string dir = Dir();
         var w = new DatasetWriter(dir, LorenzSchema(rowGroupSize: 200), "hash-1", "test-job", r.Members);
         w.WriteBatch(0, 0, Slice(r, 0, 100), varied.AsMemory(0, 200));
         var at = Enum.Parse<DatasetWriter.Stage>(stage);
@@ -191,7 +206,7 @@ public class DatasetTests
     public void KilledWriter_LeftoversAreInvisibleToGlobs_AndRemovedOnRestart()
     {
         var (r, varied) = Lorenz;
-        string dir = TempDir();
+        string dir = Dir();
         WriteInBatches(dir, LorenzSchema(), r, varied, batchSize: 100, complete: false, only: [0]);
         // What a kill leaves behind: a half-written temporary part file, and a complete part file renamed just before the
         // manifest would have listed it.
@@ -210,7 +225,7 @@ public class DatasetTests
     public void RestartedJob_SkipsBatchesInManifest_AndCompletesTheSameDataset()
     {
         var (r, varied) = Lorenz;
-        string dir = TempDir();
+        string dir = Dir();
         WriteInBatches(dir, LorenzSchema(), r, varied, batchSize: 100, complete: false, only: [0, 2]);
 
         var done = DatasetWriter.BatchesDone(dir, "hash-1");
@@ -235,14 +250,14 @@ public class DatasetTests
     public void ManifestOfAnotherJobHash_IsRefused()
     {
         var (r, varied) = Lorenz;
-        string dir = TempDir();
+        string dir = Dir();
         WriteInBatches(dir, LorenzSchema(), r, varied, batchSize: 100, complete: false, only: [0]);
         var e = Assert.Throws<DatasetConflictException>(() => DatasetWriter.BatchesDone(dir, "hash-2"));
         Assert.Contains("hash-1", e.Message);
         Assert.Throws<DatasetConflictException>(() => new DatasetWriter(dir, LorenzSchema(), "hash-2", "test-job", r.Members));
         Assert.Throws<DatasetConflictException>(() => new DatasetWriter(dir, LorenzSchema(), "hash-1", "test-job", r.Members + 1));
         Assert.Throws<DatasetConflictException>(() => new DatasetWriter(dir, new DatasetSchema(LorenzStates, ["y0.x"]), "hash-1", "test-job", r.Members));
-        Assert.Empty(DatasetWriter.BatchesDone(TempDir(), "hash-2"));
+        Assert.Empty(DatasetWriter.BatchesDone(Dir(), "hash-2"));
         Assert.Equal([0], DatasetManifest.Read(dir).Batches.Select(b => b.Index));
     }
 
@@ -250,7 +265,7 @@ public class DatasetTests
     public void BatchOverlappingAnotherOrOutsideTheJob_IsRefused()
     {
         var (r, varied) = Lorenz;
-        string dir = TempDir();
+        string dir = Dir();
         var w = new DatasetWriter(dir, LorenzSchema(), "hash-1", "test-job", r.Members);
         w.WriteBatch(0, 0, Slice(r, 0, 100), varied.AsMemory(0, 200));
         var overlap = Assert.Throws<InvalidOperationException>(() => w.WriteBatch(1, 50, Slice(r, 50, 100), varied.AsMemory(100, 200)));
@@ -264,7 +279,7 @@ public class DatasetTests
     public void BatchesWrittenFromSeveralThreads_AllLandInOneConsistentManifest()
     {
         var (r, varied) = Lorenz;
-        string dir = TempDir();
+        string dir = Dir();
         var w = new DatasetWriter(dir, LorenzSchema(), "hash-1", "test-job", r.Members);
         Parallel.For(0, 6, new ParallelOptions { MaxDegreeOfParallelism = 3 }, b =>
             w.WriteBatch(b, b * 50, Slice(r, b * 50, 50), varied.AsMemory(b * 100, 100)));
@@ -287,7 +302,7 @@ public class DatasetTests
     public void Reader_ReturnsTrajectoriesAndMembersEqualToTheResult()
     {
         var (r, varied) = Lorenz;
-        string dir = TempDir();
+        string dir = Dir();
         WriteInBatches(dir, LorenzSchema(rowGroupSize: 300), r, varied, batchSize: 128);
         var reader = DatasetReader.Open(dir);
         long[] pick = [299, 3, 150];
@@ -310,7 +325,7 @@ public class DatasetTests
     public void Quantiles_EqualDuckDbQuantileCont_PerSaveTime()
     {
         var (r, varied) = Lorenz;
-        string dir = TempDir();
+        string dir = Dir();
         WriteInBatches(dir, LorenzSchema(), r, varied, batchSize: 128);
         double[] probs = [0.05, 0.25, 0.5, 0.75, 0.95];
         var q = DatasetReader.Open(dir).ReadQuantiles(probs);
@@ -338,7 +353,7 @@ public class DatasetTests
             for (int c = 0; c < 3; c++) r.Final[c][m] = full.Final[c][m];
             r.Results[m] = full.Results[m]; r.Steps[m] = full.Steps[m];
         }
-        string dir = TempDir();
+        string dir = Dir();
         var w = new DatasetWriter(dir, LorenzSchema(), "hash-1", "final-only", 50);
         w.WriteBatch(0, 0, r, varied.AsMemory(0, 100));
         w.Complete(new DatasetTimings(0, 0, 0, 0, 0));

@@ -5,8 +5,23 @@ using static Diffrax.Coordinator.Tests.DatasetTestData;
 
 namespace Diffrax.Coordinator.Tests;
 
-public class InspectTests
+public class InspectTests : IDisposable
 {
+    private readonly List<string> _dirs = [];
+
+    private string Dir()
+    {
+        string d = TempDir();
+        _dirs.Add(d);
+        return d;
+    }
+
+    public void Dispose()
+    {
+        foreach (string d in _dirs)
+            if (Directory.Exists(d)) Directory.Delete(d, recursive: true);
+    }
+
     private static double Median(int[] xs)
     {
         var s = xs.OrderBy(x => x).ToArray();
@@ -17,7 +32,7 @@ public class InspectTests
     public void Summary_OfCompleteDataset_MatchesTheEnsembleResult()
     {
         var (r, varied) = Lorenz;
-        string dir = TempDir();
+        string dir = Dir();
         WriteInBatches(dir, new DatasetSchema(LorenzStates, LorenzVaried), r, varied, batchSize: 128);
         var s = DatasetInspector.Summarize(dir);
 
@@ -53,7 +68,7 @@ public class InspectTests
     public void Summary_OfUnfinishedDataset_CountsOnlyTheBatchesWritten()
     {
         var (r, varied) = Lorenz;
-        string dir = TempDir();
+        string dir = Dir();
         WriteInBatches(dir, new DatasetSchema(LorenzStates, LorenzVaried), r, varied, batchSize: 100, complete: false, only: [1]);
         var s = DatasetInspector.Summarize(dir);
         Assert.False(s.Complete);

@@ -7,8 +7,23 @@ using static Diffrax.Coordinator.Tests.DatasetTestData;
 
 namespace Diffrax.Coordinator.Tests;
 
-public class PlotTests
+public class PlotTests : IDisposable
 {
+    private readonly List<string> _dirs = [];
+
+    private string Dir()
+    {
+        string d = TempDir();
+        _dirs.Add(d);
+        return d;
+    }
+
+    public void Dispose()
+    {
+        foreach (string d in _dirs)
+            if (Directory.Exists(d)) Directory.Delete(d, recursive: true);
+    }
+
     private static readonly Lazy<string> _lorenzDir = new(() =>
     {
         var (r, varied) = LorenzDense;
@@ -33,7 +48,7 @@ public class PlotTests
     [InlineData(PlotKind.Quantiles, 1000, 700)]
     public void SinglePlot_IsPngOfRequestedSize(PlotKind kind, int width, int height)
     {
-        string file = Path.Combine(TempDir(), $"{kind}.png");
+        string file = Path.Combine(Dir(), $"{kind}.png");
         PlotRenderer.Render(_lorenzDir.Value, kind, file, width, height, members: kind == PlotKind.Phase ? [0, 30, 59] : null);
         Assert.Equal((width, height), PngSize(file));
     }
@@ -61,7 +76,7 @@ public class PlotTests
     [Fact]
     public void Overview_IsPngOfRequestedSize()
     {
-        string file = Path.Combine(TempDir(), "overview.png");
+        string file = Path.Combine(Dir(), "overview.png");
         PlotRenderer.Render(_lorenzDir.Value, [1, 2, 3], file, 1500, 900);
         Assert.Equal((1500, 900), PngSize(file));
     }
@@ -69,7 +84,7 @@ public class PlotTests
     [Fact]
     public void RenderAll_ForThreeStateEnsemble_WritesTrajectoriesPhaseAndQuantiles()
     {
-        string outDir = TempDir();
+        string outDir = Dir();
         var files = PlotRenderer.RenderAll(_lorenzDir.Value, outDir, 400, 300);
         Assert.Equal(["trajectories.png", "phase.png", "quantiles.png"], files.Select(Path.GetFileName));
         Assert.All(files, f => Assert.Equal((400, 300), PngSize(f)));
@@ -79,7 +94,7 @@ public class PlotTests
     public void WideState_GetsTrajectoriesAndBands_ButPhasePortraitIsRefused()
     {
         var r = Wide20(40, out var varied);
-        string dir = TempDir();
+        string dir = Dir();
         WriteInBatches(dir, new DatasetSchema(Enumerable.Range(0, 20).Select(c => $"s{c}").ToArray(), ["params.k"]), r, varied, batchSize: 40);
         var files = PlotRenderer.RenderAll(dir, Path.Combine(dir, "plots"), 500, 400);
         Assert.Equal(["trajectories.png", "quantiles.png"], files.Select(Path.GetFileName));
