@@ -315,7 +315,7 @@ public sealed record OutputSpec
     /// <summary>Dataset folder; may contain <c>{name}</c> and <c>{date}</c> (yyyy-MM-dd, UTC).</summary>
     public string Dir { get; init; } = "results/{name}";
     /// <summary>States with more components than this are written in long format (member, t, index, value).</summary>
-    public int LongFormatThreshold { get; init; } = 64;
+    public int LongFormatThreshold { get; init; } = 16;
     /// <summary>Rows per Parquet row group.</summary>
     public int RowGroupSize { get; init; } = 1 << 20;
 }

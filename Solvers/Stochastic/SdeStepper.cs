@@ -97,7 +97,8 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
     public static int EvaluationsPerStep => TMethod.EvaluationsPerStep;
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // Its own JIT root: inlined into the integrate loop it exhausts the JIT inlining budget (measured, as for RK steps).
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public void Step(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
         T t0, T h, in TY y0, in Cat<TY, TG, T> f0, bool wantError, ref RkStages<TY> k, out TY y1, out TY err, out Cat<TY, TG, T> fLast)
         => TMethod.Step<TDrift, TDiff, TPath, T, TY, TX, TG>(term, t0, h, y0, f0, wantError, ref Carry, ref k, out y1, out err, out fLast);
