@@ -18,7 +18,12 @@ public sealed record DatasetBatch(int Index, int MemberStart, int MemberCount, s
 /// <param name="SolveSeconds">Solving.</param>
 /// <param name="WriteSeconds">Writing the dataset.</param>
 /// <param name="TotalSeconds">Whole job, start to end (phases may overlap).</param>
-public sealed record DatasetTimings(double PlanSeconds, double CompileSeconds, double SolveSeconds, double WriteSeconds, double TotalSeconds);
+public sealed record DatasetTimings(
+    [property: System.Text.Json.Serialization.JsonPropertyName("plan")] double PlanSeconds,
+    [property: System.Text.Json.Serialization.JsonPropertyName("compile")] double CompileSeconds,
+    [property: System.Text.Json.Serialization.JsonPropertyName("solve")] double SolveSeconds,
+    [property: System.Text.Json.Serialization.JsonPropertyName("write")] double WriteSeconds,
+    [property: System.Text.Json.Serialization.JsonPropertyName("total")] double TotalSeconds);
 
 /// <summary>Column lists of both dataset files.</summary>
 /// <param name="Format">Layout of the part files.</param>

@@ -232,6 +232,9 @@ public sealed class DatasetWriter
                     File.Move(tmp, Path.Combine(_dir, MembersFileName), overwrite: true);
                 }
                 finally { TryDelete(tmp); }
+                // The members merge is part of writing: count it in the reported write (and total) time.
+                double merge = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                timings = timings with { WriteSeconds = timings.WriteSeconds + merge, TotalSeconds = timings.TotalSeconds + merge };
                 var done = _manifest with { UpdatedAt = DateTimeOffset.UtcNow, Complete = true, MembersFile = MembersFileName, Timings = timings };
                 done.WriteAtomically(_dir, _flushToDisk);
                 _manifest = done;

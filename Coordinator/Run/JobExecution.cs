@@ -116,11 +116,11 @@ public static class JobExecution
 
         var timings = new DatasetTimings(planSeconds, compileSeconds, solveSeconds, writeSeconds, total.Elapsed.TotalSeconds);
         DatasetManifest manifest = writer.Complete(timings);
+        timings = manifest.Timings ?? timings;
         var counts = CountResults(outputDir);
         int failed = counts.Where(kv => kv.Key is not (ResultCode.Successful or ResultCode.EventOccurred)).Sum(kv => kv.Value);
         log.Information("Job {Job} done: {Members} members, {Failed} failed, total {Total:F2} s (solve {Solve:F2} s, write {Write:F2} s) -> {Dir}",
             job.Name, plan.Members, failed, timings.TotalSeconds, solveSeconds, writeSeconds, outputDir);
-        _ = manifest;
         return new JobOutcome(outputDir, plan.Members, failed, counts, timings, done.Count);
     }
 
