@@ -100,7 +100,7 @@ public class DatasetTests : IDisposable
         Assert.Equal("wide", doc.RootElement.GetProperty("schema").GetProperty("format").GetString());
         Assert.Equal(3, doc.RootElement.GetProperty("batches").GetArrayLength());
         Assert.Equal("test-job", doc.RootElement.GetProperty("job_name").GetString());
-        Assert.Equal(0.3, doc.RootElement.GetProperty("timings").GetProperty("solve_seconds").GetDouble());
+        Assert.Equal(0.3, doc.RootElement.GetProperty("timings").GetProperty("solve").GetDouble());
         // No staging or temporary files are left in a complete dataset.
         Assert.False(Directory.Exists(Path.Combine(dir, DatasetWriter.StagingFolder)));
         Assert.Empty(Directory.GetFiles(dir, ".tmp-*"));
