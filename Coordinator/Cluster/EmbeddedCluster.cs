@@ -44,8 +44,8 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         builder.Services.AddAkka(ClusterNames.System, (b, _) =>
         {
             b.AddHocon("""
-                akka.loglevel = WARNING
-                akka.stdout-loglevel = WARNING
+                akka.loglevel = ERROR
+                akka.stdout-loglevel = OFF
                 akka.cluster.sharding.passivate-idle-entity-after = off
                 akka.cluster.sharding.remember-entities = off
                 akka.coordinated-shutdown.run-by-clr-shutdown-hook = off

@@ -15,7 +15,9 @@ namespace Diffrax.GpuNode.Node;
 /// <param name="CompileSeconds">Time spent compiling equations (0 for built-ins and cache hits).</param>
 /// <param name="IsSde">Whether the model is an SDE (drift and diffusion).</param>
 /// <param name="Compiled">The compiled equation model, for equations written in the job file.</param>
-public sealed record ResolvedModel(ModelInfo Info, Type OdeModelDefinition, double CompileSeconds, bool IsSde = false, CompiledModel? Compiled = null);
+/// <param name="Control">For a CDE: the samples of the control path, read from the job's data.</param>
+public sealed record ResolvedModel(ModelInfo Info, Type OdeModelDefinition, double CompileSeconds, bool IsSde = false, CompiledModel? Compiled = null,
+    Diffrax.Solvers.Controls.ControlSamples? Control = null);
 
 /// <summary>
 /// What a node does with a batch: resolve the job's model (compiling equations once per process and caching them by
@@ -30,7 +32,19 @@ public static class BatchSolver
     public static ResolvedModel ResolveModel(JobSpec job)
     {
         if (job.Kind == ProblemKind.Cde)
-            throw new NotSupportedException($"job '{job.Name}' is a CDE job; the batch runner does not run CDEs yet (CDEs run through the library API: ControlTerm over a path from data, see README).");
+        {
+            if (job.Model is not EquationsModelSpec { ControlField: { } field } ce || job.Control is not { } control)
+                throw new NotSupportedException($"job '{job.Name}': a CDE job needs an equations model with a control_field and a control section.");
+            var sw1 = Stopwatch.StartNew();
+            // The controlled field is an n × m matrix over the control channels: compiled like a general diffusion.
+            EquationModelSpec spec = JobEquations.FromJob(ce, job.SourceFile) with
+            {
+                Diffusion = new GeneralDiffusionSpec(control.Columns.Count,
+                    field.Select(r => new DiffusionRow(r.State, r.Entries.Select(e => new ExprSource(e.Text, e.Line, e.Column)).ToArray())).ToArray()),
+            };
+            CompiledModel c = EquationCompiler.Compile(spec);
+            return new ResolvedModel(c.Info, c.ModelTypeDefinition, sw1.Elapsed.TotalSeconds, Compiled: c, Control: ReadControl(control));
+        }
         if (job.Kind == ProblemKind.Sde)
         {
             if (job.Model is BuiltinModelSpec sb && EnsembleDispatch.BuiltinSdeModels.TryGetValue(sb.Name, out Type? sdeDef))
@@ -58,6 +72,28 @@ public static class BatchSolver
             default:
                 throw new NotSupportedException($"model kind {job.Model.GetType().Name} is not supported.");
         }
+    }
+
+    /// <summary>Reads a CDE's control samples from its CSV (empty, NA and NaN cells are gaps, filled by the path).</summary>
+    public static Diffrax.Solvers.Controls.ControlSamples ReadControl(ControlSpec control)
+    {
+        string[] lines = File.ReadAllLines(control.CsvPath).Where(l => l.Trim().Length > 0).ToArray();
+        string[] header = lines[0].Split(',').Select(h => h.Trim().Trim('"')).ToArray();
+        int timeCol = Array.IndexOf(header, control.TimeColumn);
+        int[] cols = control.Columns.Select(c => Array.IndexOf(header, c)).ToArray();
+        if (timeCol < 0 || cols.Any(c => c < 0))
+            throw new NotSupportedException($"{control.CsvPath}: columns {control.TimeColumn}, {string.Join(", ", control.Columns)} not all in the header ({string.Join(", ", header)}).");
+        var ts = new List<double>();
+        var xs = new List<double[]>();
+        foreach (string line in lines.Skip(1))
+        {
+            string[] cells = line.Split(',');
+            ts.Add(Cell(cells[timeCol]));
+            xs.Add(cols.Select(c => c < cells.Length ? Cell(cells[c]) : double.NaN).ToArray());
+        }
+        return Diffrax.Solvers.Controls.ControlSamples.Create(ts, xs);
+
+        static double Cell(string s) => double.TryParse(s.Trim().Trim('"'), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v) ? v : double.NaN;
     }
 
     private static ResolvedModel ResolvePlugin(PluginModelSpec p)
@@ -103,7 +139,9 @@ public static class BatchSolver
         try
         {
             var sw = Stopwatch.StartNew();
-            EnsembleResult r = model.IsSde
+            EnsembleResult r = model.Control is { } samples && model.Compiled is { } cde
+                ? EnsembleDispatch.RunCde(b.Job.Solver, cde, samples, b.Job.Control!.Interpolation, p, threads)
+                : model.IsSde
                 ? (model.Compiled is { } c
                     ? EnsembleDispatch.RunSde(b.Job.Solver, c, p, b.Job.Seed, threads)
                     : EnsembleDispatch.RunSde(b.Job.Solver, model.OdeModelDefinition, p, b.Job.Seed, threads))

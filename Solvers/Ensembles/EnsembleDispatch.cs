@@ -92,6 +92,31 @@ public static class EnsembleDispatch
         return Invoke(m, [p, seed, threads, null]);
     }
 
+    /// <summary>
+    /// Solves a CDE ensemble: the compiled model's drift plus its controlled field (compiled as a general "diffusion"
+    /// over the control channels) driven by <paramref name="samples"/> interpolated as <paramref name="interpolation"/>
+    /// (<c>linear</c>, <c>rectilinear</c> or <c>cubic_hermite</c>).
+    /// </summary>
+    public static EnsembleResult RunCde(string solver, Expressions.CompiledModel model, Controls.ControlSamples samples, string interpolation, EnsembleProblem p, int threads = 0)
+    {
+        if (model.DiffusionTypeDefinition is null) throw new ArgumentException($"equation model '{model.Info.Name}' has no control field.", nameof(model));
+        Type tab = SolverType(solver);
+        Type lane = typeof(F64);
+        Type drift = model.MakeModelType(lane), field = model.MakeDiffusionType(lane);
+        Type ty = model.MakeStateType(lane), tx = model.MakeNoiseType(lane), tg = model.MakeDiffusionValueType(lane);
+        Type pathDef = interpolation switch
+        {
+            "linear" => typeof(Controls.LinearInterpolationPath<>),
+            "rectilinear" => typeof(Controls.RectilinearPath<>),
+            "cubic_hermite" => typeof(Controls.CubicHermitePath<>),
+            _ => throw new ArgumentException($"unknown interpolation '{interpolation}'; known: linear, rectilinear, cubic_hermite.", nameof(interpolation)),
+        };
+        Type path = pathDef.MakeGenericType(tx);
+        object pathValue = Activator.CreateInstance(path, samples)!;
+        MethodInfo m = typeof(CdeEnsembleRunner).GetMethod(nameof(CdeEnsembleRunner.Run))!.MakeGenericMethod(tab, drift, field, path, ty, tx, tg);
+        return Invoke(m, [p, pathValue, threads]);
+    }
+
     private static EnsembleResult Invoke(MethodInfo m, object?[] args)
     {
         try

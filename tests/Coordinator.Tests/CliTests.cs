@@ -36,6 +36,7 @@ public class CliTests
     [InlineData("equations_vanderpol.yaml", 64, 501)]
     [InlineData("sde_gbm.yaml", 100000, 53)]
     [InlineData("sde_heston.yaml", 20000, 53)]
+    [InlineData("cde_eurostoxx.yaml", 4, 711)]
     public async Task Example_Runs_AndDuckDbReadsEveryRowOnce(string example, int members, int saves)
     {
         string dir = Path.Combine(TempDir(), "out");
@@ -151,15 +152,5 @@ public class CliTests
         Assert.Equal(480, (head[20] << 24) | (head[21] << 16) | (head[22] << 8) | head[23]);
         Assert.Equal(2, (await Diffrax("inspect", Path.Combine(root, "missing"))).Code);
         Assert.Equal(2, (await Diffrax("frobnicate")).Code);
-    }
-
-    [Fact]
-    public async Task CdeJob_IsRefusedBeforeAnyWork_WithAClearMessage()
-    {
-        string dir = Path.Combine(TempDir(), "cde");
-        var (code, _, err) = await Diffrax("run", Example("cde_eurostoxx.yaml"), "--out", dir, "--quiet");
-        Assert.Equal(2, code);
-        Assert.Contains("CDE", err);
-        Assert.False(Directory.Exists(dir));
     }
 }
