@@ -104,6 +104,12 @@ public static class Diffeq
             RunWith(ref solver, ref s, ref term, ref ctl, record, ev, ref noRefill, opt, recordSteps);
         }
 
+        // As in Diffrax, a solve stopped by an event saves its final (event) state where t1 would have been saved.
+        if ((ResultCode)(int)record.Result == ResultCode.EventOccurred && saveAt.T1 && (record.Ts.Count == 0 || record.Ts[^1] != record.TFinal))
+        {
+            record.Ts.Add(record.TFinal);
+            record.Ys.Add(record.YFinal);
+        }
         var st = record.Stats;
         return new Solution<TY>(t0, t1, record.Ts.ToArray(), record.Ys.ToArray(), (ResultCode)(int)record.Result, record.TFinal, record.YFinal,
             new SolveStatistics((long)st.Steps.V, (long)st.Accepted.V, (long)st.Rejected.V, (long)st.Nfe.V), record.Dense);

@@ -41,6 +41,18 @@ public class EventTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void EventSolve_SavesTheEventStateWhereT1WouldBeSaved()
+    {
+        var f = new HarmonicOscillator<F64> { Omega = 1.0 };
+        var sol = Diffeq.SolveWithEvent(new Tsit5(), f, 0.0, 10.0, null, new Vec2<F64>(1.0, 0.0), new FirstComponentZero(),
+            StepSize.Adaptive(new PidOptions { Rtol = 1e-10, Atol = 1e-12 }), new SaveAt { T0 = true, Ts = [0.5, 1.0, 3.0] });
+        Assert.Equal(ResultCode.EventOccurred, sol.Result);
+        Assert.Equal([0.0, 0.5, 1.0, sol.TFinal], sol.Ts);
+        Assert.Equal(sol.YFinal.Y.V, sol.Ys[^1].Y.V);
+        Assert.Equal(Math.PI / 2, sol.Ts[^1], 1e-9);
+    }
+
+    [Fact]
     public void HarmonicOscillator_WithFrequency_EventWithDopri8AndConstantRk4()
     {
         // ω = 3: x = cos 3t, first zero at π/6.
