@@ -255,7 +255,9 @@ public struct FixedStepBrownian<T, TX> : IBrownianPath<T, TX>
             Vector512<double> u1 = (Vector512.ConvertToDouble(rb) + half) * scale;
             Vector512<double> radius = Vector512.Sqrt(Vector512.Create(-2.0) * Vector512.Log(u0));
             Vector512<double> angle = Vector512.Create(6.283185307179586476925286766559) * u1;
-            Vector512<double> z = radius * Vector512.ConditionalSelect(even, Vector512.Cos(angle), Vector512.Sin(angle));
+            // sin a = cos(a − π/2): one cosine gives whichever of the pair this step uses.
+            angle = Vector512.ConditionalSelect(even, angle, angle - Vector512.Create(1.5707963267948966));
+            Vector512<double> z = radius * Vector512.Cos(angle);
             TX.Set(ref w, d, FromSlots(root * z));
         }
         return w;
