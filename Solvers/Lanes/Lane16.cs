@@ -7,6 +7,7 @@ namespace Diffrax.Solvers.Lanes;
 /// Sixteen double-precision trajectories as two <see cref="Vector512{T}"/> halves. Fastest for fixed-step
 /// RK4; adaptive Dopri5 is faster on <see cref="Lane8"/> (16 slots need more vector registers and spill).
 /// </summary>
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
 public struct Lane16 : IScalar<Lane16>
 {
     /// <summary>Slots 0–7.</summary>
@@ -88,11 +89,14 @@ public struct Lane16 : IScalar<Lane16>
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool All(Lane16 mask) => (Vector512.ExtractMostSignificantBits(mask.Lo) & Vector512.ExtractMostSignificantBits(mask.Hi)) == 0xFF;
     /// <inheritdoc/>
-    public static double GetLane(Lane16 value, int lane) => lane < 8 ? value.Lo.GetElement(lane) : value.Hi.GetElement(lane - 8);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double GetLane(Lane16 value, int lane) => Unsafe.Add(ref Unsafe.As<Vector512<double>, double>(ref value.Lo), lane & 15);
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lane16 WithLane(Lane16 value, int lane, double x)
     {
-        if (lane < 8) value.Lo = value.Lo.WithElement(lane, x); else value.Hi = value.Hi.WithElement(lane - 8, x);
+        // Lo and Hi are laid out back to back: slot i is the i-th double of the struct.
+        Unsafe.Add(ref Unsafe.As<Vector512<double>, double>(ref value.Lo), lane & 15) = x;
         return value;
     }
 }

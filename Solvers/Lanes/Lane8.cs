@@ -92,9 +92,11 @@ public struct Lane8 : IScalar<Lane8>
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool All(Lane8 mask) => Vector512.ExtractMostSignificantBits(mask.V) == 0xFF;
     /// <inheritdoc/>
-    public static double GetLane(Lane8 value, int lane) => value.V.GetElement(lane);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double GetLane(Lane8 value, int lane) => Unsafe.Add(ref Unsafe.As<Vector512<double>, double>(ref value.V), lane & 7);
     /// <inheritdoc/>
-    public static Lane8 WithLane(Lane8 value, int lane, double x) { Lane8 r; r.V = value.V.WithElement(lane, x); return r; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lane8 WithLane(Lane8 value, int lane, double x) { Unsafe.Add(ref Unsafe.As<Vector512<double>, double>(ref value.V), lane & 7) = x; return value; }
     /// <inheritdoc/>
     public override readonly string ToString() => V.ToString();
 }
