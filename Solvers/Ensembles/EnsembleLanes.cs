@@ -79,46 +79,61 @@ internal struct EnsembleSink<T, TY>(EnsembleResult r, double[] saveTaus) : ISave
     }
 }
 
-/// <summary>Lane refill for an ODE ensemble: finished lanes take the next unsolved members of the queue.</summary>
-internal struct EnsembleRefill<TModel, T, TY> : IRefill<OdeTerm<TModel, T, TY>, T, TY>
-    where TModel : struct, IModel<TModel, T, TY>
+/// <summary>
+/// Loads the next unsolved members of an ensemble into finished lanes: their span, first step, initial state and
+/// parameters (the part every refill shares; each refill then rebuilds its own term from <see cref="LaneParams"/>).
+/// </summary>
+internal sealed class MemberLoader<T, TY>(EnsembleProblem p, MemberQueue queue, int nParams)
     where T : struct, IScalar<T>
     where TY : struct, IState<TY, T>
 {
-    private readonly EnsembleProblem _p;
-    private readonly MemberQueue _queue;
-    private readonly T[] _laneParams;
-    private readonly int _nParams;
-    private readonly double _dir;
+    private readonly double _dir = p.T1 >= p.T0 ? 1 : -1;
     private int _next, _end;
 
-    public EnsembleRefill(EnsembleProblem p, MemberQueue queue, int nParams)
-    {
-        _p = p; _queue = queue; _nParams = nParams;
-        _laneParams = new T[Math.Max(nParams, 1)];
-        _dir = p.T1 >= p.T0 ? 1 : -1;
-        _next = _end = 0;
-    }
+    /// <summary>Parameter values per lane slot, in the model's order.</summary>
+    public T[] LaneParams { get; } = new T[Math.Max(nParams, 1)];
 
+    /// <summary>The problem being solved.</summary>
+    public EnsembleProblem Problem => p;
+
+    /// <summary>Loads members into the lanes of <paramref name="finished"/>; returns the lanes that got one (others get member −1).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public T Refill(T finished, ref OdeTerm<TModel, T, TY> term, ref T tau, ref T tauEnd, ref TY y, ref T member, ref T h)
+    public T Load(T finished, ref T tau, ref T tauEnd, ref TY y, ref T member, ref T h)
     {
         T fresh = T.Zero;
         int dim = TY.Dim;
         for (int lane = 0; lane < T.Width; lane++)
         {
             if (T.GetLane(finished, lane) == 0) continue;
-            if (_next >= _end && !_queue.TryClaim(out _next, out _end)) { member = T.WithLane(member, lane, -1); continue; }
+            if (_next >= _end && !queue.TryClaim(out _next, out _end)) { member = T.WithLane(member, lane, -1); continue; }
             int m = _next++;
             member = T.WithLane(member, lane, m);
-            tau = T.WithLane(tau, lane, _dir * _p.T0);
-            tauEnd = T.WithLane(tauEnd, lane, _dir * _p.T1);
-            h = T.WithLane(h, lane, _p.Dt0 is { } d ? Math.Abs(d) : 0);
-            for (int c = 0; c < dim; c++) TY.Set(ref y, c, T.WithLane(TY.Get(y, c), lane, _p.Y0[(long)m * dim + c]));
-            for (int q = 0; q < _nParams; q++) _laneParams[q] = T.WithLane(_laneParams[q], lane, _p.Params[(long)m * _nParams + q]);
+            tau = T.WithLane(tau, lane, _dir * p.T0);
+            tauEnd = T.WithLane(tauEnd, lane, _dir * p.T1);
+            h = T.WithLane(h, lane, p.Dt0 is { } d ? Math.Abs(d) : 0);
+            for (int c = 0; c < dim; c++) TY.Set(ref y, c, T.WithLane(TY.Get(y, c), lane, p.Y0[(long)m * dim + c]));
+            for (int q = 0; q < nParams; q++) LaneParams[q] = T.WithLane(LaneParams[q], lane, p.Params[(long)m * nParams + q]);
             fresh = T.WithLane(fresh, lane, T.GetLane(T.True, lane));
         }
-        if (T.Any(fresh)) term = new OdeTerm<TModel, T, TY>(TModel.Create(new ArrayParams<T>(_laneParams)));
+        return fresh;
+    }
+}
+
+/// <summary>Lane refill for an ODE ensemble: finished lanes take the next unsolved members of the queue.</summary>
+internal struct EnsembleRefill<TModel, T, TY> : IRefill<OdeTerm<TModel, T, TY>, T, TY>
+    where TModel : struct, IModel<TModel, T, TY>
+    where T : struct, IScalar<T>
+    where TY : struct, IState<TY, T>
+{
+    private readonly MemberLoader<T, TY> _loader;
+
+    public EnsembleRefill(EnsembleProblem p, MemberQueue queue, int nParams) { _loader = new MemberLoader<T, TY>(p, queue, nParams); }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public readonly T Refill(T finished, ref OdeTerm<TModel, T, TY> term, ref T tau, ref T tauEnd, ref TY y, ref T member, ref T h)
+    {
+        T fresh = _loader.Load(finished, ref tau, ref tauEnd, ref y, ref member, ref h);
+        if (T.Any(fresh)) term = new OdeTerm<TModel, T, TY>(TModel.Create(new ArrayParams<T>(_loader.LaneParams)));
         return fresh;
     }
 }

@@ -102,45 +102,24 @@ internal struct SdeRefill<TModel, TPath, T, TY, TX, TG, TDrift, TDiff>
     where TDrift : struct, IVectorField<T, TY>
     where TDiff : struct, IDiffusion<T, TY, TX, TG>
 {
-    private readonly EnsembleProblem _p;
-    private readonly MemberQueue _queue;
-    private readonly T[] _laneParams;
-    private readonly int _nParams;
-    private readonly double _dir;
+    private readonly MemberLoader<T, TY> _loader;
     private readonly Func<T, TPath> _path;
-    private int _next, _end;
 
     public SdeRefill(EnsembleProblem p, MemberQueue queue, int nParams, Func<T, TPath> path)
     {
-        _p = p; _queue = queue; _nParams = nParams; _path = path;
-        _laneParams = new T[Math.Max(nParams, 1)];
-        _dir = p.T1 >= p.T0 ? 1 : -1;
-        _next = _end = 0;
+        _loader = new MemberLoader<T, TY>(p, queue, nParams);
+        _path = path;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public T Refill(T finished, ref MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
+    public readonly T Refill(T finished, ref MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
         ref T tau, ref T tauEnd, ref TY y, ref T member, ref T h)
     {
-        T fresh = T.Zero;
-        int dim = TY.Dim;
-        for (int lane = 0; lane < T.Width; lane++)
-        {
-            if (T.GetLane(finished, lane) == 0) continue;
-            if (_next >= _end && !_queue.TryClaim(out _next, out _end)) { member = T.WithLane(member, lane, -1); continue; }
-            int m = _next++;
-            member = T.WithLane(member, lane, m);
-            tau = T.WithLane(tau, lane, _dir * _p.T0);
-            tauEnd = T.WithLane(tauEnd, lane, _dir * _p.T1);
-            h = T.WithLane(h, lane, _p.Dt0 is { } d ? Math.Abs(d) : 0);
-            for (int c = 0; c < dim; c++) TY.Set(ref y, c, T.WithLane(TY.Get(y, c), lane, _p.Y0[(long)m * dim + c]));
-            for (int q = 0; q < _nParams; q++) _laneParams[q] = T.WithLane(_laneParams[q], lane, _p.Params[(long)m * _nParams + q]);
-            fresh = T.WithLane(fresh, lane, T.GetLane(T.True, lane));
-        }
+        T fresh = _loader.Load(finished, ref tau, ref tauEnd, ref y, ref member, ref h);
         if (T.Any(fresh))
         {
-            TModel model = TModel.Create(new ArrayParams<T>(_laneParams));
-            term = Sde.Term<TDrift, TDiff, TPath, T, TY, TX, TG>(model.Drift, model.Diffusion, _path(member + T.From(_p.MemberOffset)));
+            TModel model = TModel.Create(new ArrayParams<T>(_loader.LaneParams));
+            term = Sde.Term<TDrift, TDiff, TPath, T, TY, TX, TG>(model.Drift, model.Diffusion, _path(member + T.From(_loader.Problem.MemberOffset)));
         }
         return fresh;
     }
