@@ -51,4 +51,7 @@ public struct ControlTerm<TField, TPath, T, TY, TX, TF> : ITerm<T, TY, TX, TF>
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly TY Prod(in TF vf, in TX control) => Field.Prod(vf, control);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly TY VfProd(T t, in TY y, in TX control) => Field.Prod(Field.Vf(t, y), control);
 }

@@ -25,6 +25,8 @@ public interface ITerm<T, TY, TC, TF>
     TC Contr(T t0, T t1);
     /// <summary>The vector field applied to a control increment.</summary>
     TY Prod(in TF vf, in TC control);
+    /// <summary><c>Prod(Vf(t, y), control)</c>: what a solver stage needs (Diffrax's <c>vf_prod</c>).</summary>
+    TY VfProd(T t, in TY y, in TC control);
 }
 
 /// <summary>A right-hand side f(t, y) of an ODE, with its parameters as fields (one value per lane slot).</summary>
@@ -57,6 +59,9 @@ public struct OdeTerm<TField, T, TY> : ITerm<T, TY, T, TY>
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly TY Prod(in TY vf, in T control) => TY.Scale(control, vf);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly TY VfProd(T t, in TY y, in T control) => TY.Scale(control, Field.Vf(t, y));
 }
 
 /// <summary>Two values carried together: the control and vector-field value of a <see cref="MultiTerm{TA,TCA,TFA,TB,TCB,TFB,T,TY}"/>.</summary>
@@ -100,4 +105,7 @@ public struct MultiTerm<TA, TCA, TFA, TB, TCB, TFB, T, TY> : ITerm<T, TY, Pair<T
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly TY Prod(in Cat<TFA, TFB, T> vf, in Pair<TCA, TCB> control)
         => TY.Add(First.Prod(vf.A, control.A), Second.Prod(vf.B, control.B));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly TY VfProd(T t, in TY y, in Pair<TCA, TCB> control) => TY.Add(First.VfProd(t, y, control.A), Second.VfProd(t, y, control.B));
 }
