@@ -319,27 +319,6 @@ public static partial class ExplicitRungeKuttaEngine
         return y;
     }
 
-    /// <summary>The last stage increment (k_end of an FSAL tableau), without indexing: kernel-safe.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TY LastStage<TTab, TY>(in RkStages<TY> k) where TTab : struct, IButcherTableau where TY : struct
-    {
-        if (TTab.Stages == 1) return k.K0;
-        if (TTab.Stages == 2) return k.K1;
-        if (TTab.Stages == 3) return k.K2;
-        if (TTab.Stages == 4) return k.K3;
-        if (TTab.Stages == 5) return k.K4;
-        if (TTab.Stages == 6) return k.K5;
-        if (TTab.Stages == 7) return k.K6;
-        if (TTab.Stages == 8) return k.K7;
-        if (TTab.Stages == 9) return k.K8;
-        if (TTab.Stages == 10) return k.K9;
-        if (TTab.Stages == 11) return k.K10;
-        if (TTab.Stages == 12) return k.K11;
-        if (TTab.Stages == 13) return k.K12;
-        if (TTab.Stages == 14) return k.K13;
-        return k.K0;
-    }
-
     /// <summary>Stage <paramref name="i"/> of <paramref name="k"/> (host side; the engine itself never indexes).</summary>
     public static TY Get<TY>(in RkStages<TY> k, int i) where TY : struct => i switch
     {

@@ -246,7 +246,7 @@ public struct FixedStepBrownian<T, TX> : IBrownianPath<T, TX>
         TX w = default;
         for (int d = 0; d < TX.Dim; d++)
         {
-            GbmMonteCarlo.Philox8(block, memberLo, memberHi, Vector512.Create((ulong)(uint)d), Key0, Key1,
+            Philox.Philox8(block, memberLo, memberHi, Vector512.Create((ulong)(uint)d), Key0, Key1,
                 out Vector512<ulong> r0, out Vector512<ulong> r1, out Vector512<ulong> r2, out Vector512<ulong> r3);
             Vector512<ulong> ra = Vector512.ConditionalSelect(firstPair.AsUInt64(), r0, r2);
             Vector512<ulong> rb = Vector512.ConditionalSelect(firstPair.AsUInt64(), r1, r3);

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Diffrax.Solvers.Lanes;
 using Diffrax.Solvers.States;
 using Diffrax.Solvers.Stochastic;
@@ -18,6 +19,32 @@ public class BrownianTests
     {
         var o = Philox.Block(new Philox4(c0, c1, c2, c3), k0, k1);
         Assert.Equal((r0, r1, r2, r3), (o.X0, o.X1, o.X2, o.X3));
+    }
+
+    [Theory]
+    [InlineData(0u, 0u, 0u, 0u, 0u, 0u, 0x6627e8d5u, 0xe169c58du, 0xbc57ac4cu, 0x9b00dbd8u)]
+    [InlineData(0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu, 0x408f276du, 0x41c83b0eu, 0xa20bc7c6u, 0x6d5451fdu)]
+    [InlineData(0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u, 0xa4093822u, 0x299f31d0u, 0xd16cfe09u, 0x94fdccebu, 0x5001e420u, 0x24126ea1u)]
+    public void Philox8_EightCountersAtOnce_MatchesTheKnownAnswersInEverySlot(uint c0, uint c1, uint c2, uint c3, uint k0, uint k1, uint r0, uint r1, uint r2, uint r3)
+    {
+        static System.Runtime.Intrinsics.Vector512<ulong> V(uint x) => System.Runtime.Intrinsics.Vector512.Create((ulong)x);
+        Philox.Philox8(V(c0), V(c1), V(c2), V(c3), k0, k1, out var o0, out var o1, out var o2, out var o3);
+        for (int lane = 0; lane < 8; lane++)
+            Assert.Equal(((ulong)r0, (ulong)r1, (ulong)r2, (ulong)r3), (o0.GetElement(lane), o1.GetElement(lane), o2.GetElement(lane), o3.GetElement(lane)));
+    }
+
+    [Fact]
+    public void Philox8_MatchesTheScalarBlock_ForDifferentCountersPerSlot()
+    {
+        var rng = new Random(7);
+        uint[][] c = Enumerable.Range(0, 4).Select(_ => Enumerable.Range(0, 8).Select(_ => (uint)rng.NextInt64(0, 1L << 32)).ToArray()).ToArray();
+        static System.Runtime.Intrinsics.Vector512<ulong> V(uint[] x) => System.Runtime.Intrinsics.Vector512.Create(x.Select(v => (ulong)v).ToArray());
+        Philox.Philox8(V(c[0]), V(c[1]), V(c[2]), V(c[3]), 0xdeadbeefu, 0x12345678u, out var o0, out var o1, out var o2, out var o3);
+        for (int lane = 0; lane < 8; lane++)
+        {
+            var b = Philox.Block(new Philox4(c[0][lane], c[1][lane], c[2][lane], c[3][lane]), 0xdeadbeefu, 0x12345678u);
+            Assert.Equal(((ulong)b.X0, (ulong)b.X1, (ulong)b.X2, (ulong)b.X3), (o0.GetElement(lane), o1.GetElement(lane), o2.GetElement(lane), o3.GetElement(lane)));
+        }
     }
 
     [Fact]

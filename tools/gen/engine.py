@@ -84,14 +84,6 @@ o.append('''        y = TY.Fma(TTab.DenseWeight(TTab.Stages, theta), kEnd, y);
         return y;
     }
 
-    /// <summary>The last stage increment (k_end of an FSAL tableau), without indexing: kernel-safe.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TY LastStage<TTab, TY>(in RkStages<TY> k) where TTab : struct, IButcherTableau where TY : struct
-    {''' + ''.join(f'''
-        if (TTab.Stages == {i + 1}) return k.K{i};''' for i in range(MAX)) + '''
-        return k.K0;
-    }
-
     /// <summary>Stage <paramref name="i"/> of <paramref name="k"/> (host side; the engine itself never indexes).</summary>
     public static TY Get<TY>(in RkStages<TY> k, int i) where TY : struct => i switch
     {''')
