@@ -189,6 +189,13 @@ public static class PlotRenderer
     {
         string? parent = Path.GetDirectoryName(Path.GetFullPath(outFile));
         if (parent is not null) Directory.CreateDirectory(parent);
+        // Plain numbers on the axes: no digit grouping (t = 1998 reads as a year, not "1,998").
+        foreach (var p in mp.GetPlots())
+            foreach (var axis in new ScottPlot.IAxis[] { p.Axes.Bottom, p.Axes.Left })
+                axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+                {
+                    LabelFormatter = v => v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture),
+                };
         mp.SavePng(outFile, width, height);
     }
 
