@@ -166,14 +166,14 @@ for s in solvers:
     a = s['a']; b = s['b']; e = s['e']; c = s['c']
     L = []
     L.append('TC control = term.Contr(t0, t0 + h);')
-    L.append('k.K0 = term.Prod(f0, control);')
+    L.append('TY k0 = term.Prod(f0, control);')
     last_y = 'y0'; last_f = 'f0'
     for i in range(1, S):
         L.append(f'TY ys{i} = y0;')
         for jj, v in enumerate(a[i-1]):
-            if float(v) != 0.0: L.append(f'ys{i} = TY.Fma(T.From({r(v)}), k.K{jj}, ys{i});')
+            if float(v) != 0.0: L.append(f'ys{i} = TY.Fma(T.From({r(v)}), k{jj}, ys{i});')
         L.append(f'TF fs{i} = term.Vf(T.Fma(T.From({r(c[i])}), h, t0), ys{i});')
-        L.append(f'k.K{i} = term.Prod(fs{i}, control);')
+        L.append(f'TY k{i} = term.Prod(fs{i}, control);')
         last_y = f'ys{i}'; last_f = f'fs{i}'
     L.append(f'fLast = {last_f};')
     if s['fsal']:
@@ -181,14 +181,17 @@ for s in solvers:
     else:
         L.append('y1 = y0;')
         for i2, v in enumerate(b):
-            if float(v) != 0.0: L.append(f'y1 = TY.Fma(T.From({r(v)}), k.K{i2}, y1);')
+            if float(v) != 0.0: L.append(f'y1 = TY.Fma(T.From({r(v)}), k{i2}, y1);')
     L.append('err = TY.Splat(T.Zero);')
     if s['err_order'] > 0:
         L.append('if (wantError)')
         L.append('{')
         for i2, v in enumerate(e):
-            if float(v) != 0.0: L.append(f'    err = TY.Fma(T.From({r(v)}), k.K{i2}, err);')
+            if float(v) != 0.0: L.append(f'    err = TY.Fma(T.From({r(v)}), k{i2}, err);')
         L.append('}')
+    # Stages live in locals (registers) during the step and are stored once at the end, off the critical path.
+    for i2 in range(S):
+        L.append(f'k.K{i2} = k{i2};')
     out.append('    /// <inheritdoc/>')
     out.append('    // Its own JIT root: inlined into the integrate loop it would exhaust the JIT inlining budget (measured).')
     out.append('    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]')
