@@ -28,8 +28,19 @@ public static class BatchSolver
 {
     private static readonly SemaphoreSlim OneBatchAtATime = new(1, 1);
 
-    /// <summary>Resolves the model of a job. Throws <see cref="NotSupportedException"/> for job kinds this node cannot run yet.</summary>
+    /// <summary>Resolves the model of a job (cached by the job's spec hash). Throws <see cref="NotSupportedException"/> for job kinds this node cannot run yet.</summary>
     public static ResolvedModel ResolveModel(JobSpec job)
+    {
+        // Every batch of a job needs the same model: resolve (compile, read control data) once per job and process.
+        if (job.SpecHash.Length == 0) return Resolve(job);
+        bool fresh = false;
+        ResolvedModel model = Resolved.GetOrAdd(job.SpecHash, _ => { fresh = true; return Resolve(job); });
+        return fresh ? model : model with { CompileSeconds = 0 };
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ResolvedModel> Resolved = new();
+
+    private static ResolvedModel Resolve(JobSpec job)
     {
         if (job.Kind == ProblemKind.Cde)
         {
