@@ -23,7 +23,10 @@ internal sealed class MemberQueue(int members, int block)
     }
 }
 
-/// <summary>Host sink of an ensemble: scatters lane slots into the result's column buffers.</summary>
+/// <summary>
+/// Host sink of an ensemble: scatters lane slots into the result's column buffers. Lanes are read out through
+/// <see cref="IScalar{T}.ToLanes"/> once per value (a vector store), not slot by slot.
+/// </summary>
 internal struct EnsembleSink<T, TY>(EnsembleResult r, double[] saveTaus) : ISaveSink<T, TY>
     where T : struct, IScalar<T>
     where TY : struct, IState<TY, T>
@@ -33,24 +36,29 @@ internal struct EnsembleSink<T, TY>(EnsembleResult r, double[] saveTaus) : ISave
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public readonly T SaveTau(T member, T index)
     {
-        T r0 = T.Zero;
+        Span<double> idx = stackalloc double[T.Width], mem = stackalloc double[T.Width], tau = stackalloc double[T.Width];
+        T.ToLanes(index, idx);
+        T.ToLanes(member, mem);
         for (int lane = 0; lane < T.Width; lane++)
-        {
-            double i = T.GetLane(index, lane);
-            r0 = T.WithLane(r0, lane, i < saveTaus.Length && T.GetLane(member, lane) >= 0 ? saveTaus[(int)i] : double.PositiveInfinity);
-        }
-        return r0;
+            tau[lane] = idx[lane] < saveTaus.Length && mem[lane] >= 0 ? saveTaus[(int)idx[lane]] : double.PositiveInfinity;
+        return T.FromLanes(tau);
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public readonly void Save(T mask, T member, T index, T t, in TY y)
     {
         long m = r.Members;
-        for (int lane = 0; lane < T.Width; lane++)
+        int w = T.Width;
+        Span<double> msk = stackalloc double[w], mem = stackalloc double[w], idx = stackalloc double[w], ys = stackalloc double[w * TY.Dim];
+        T.ToLanes(mask, msk);
+        T.ToLanes(member, mem);
+        T.ToLanes(index, idx);
+        for (int c = 0; c < TY.Dim; c++) T.ToLanes(TY.Get(y, c), ys.Slice(c * w, w));
+        for (int lane = 0; lane < w; lane++)
         {
-            if (T.GetLane(mask, lane) == 0) continue;
-            long at = (long)T.GetLane(index, lane) * m + (long)T.GetLane(member, lane);
-            for (int c = 0; c < TY.Dim; c++) r.Saved[c][at] = T.GetLane(TY.Get(y, c), lane);
+            if (msk[lane] == 0) continue;
+            long at = (long)idx[lane] * m + (long)mem[lane];
+            for (int c = 0; c < TY.Dim; c++) r.Saved[c][at] = ys[c * w + lane];
         }
     }
 
@@ -63,18 +71,30 @@ internal struct EnsembleSink<T, TY>(EnsembleResult r, double[] saveTaus) : ISave
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public readonly void Finish(T mask, T member, T result, T t, in TY y, in SolveStats<T> stats)
     {
-        for (int lane = 0; lane < T.Width; lane++)
+        int w = T.Width;
+        // Slots: 0 mask, 1 member, 2 result, 3 t, 4 steps, 5 accepted, 6 rejected, 7 nfe, 8… state components.
+        Span<double> v = stackalloc double[w * (8 + TY.Dim)];
+        T.ToLanes(mask, v[..w]);
+        T.ToLanes(member, v.Slice(w, w));
+        T.ToLanes(result, v.Slice(2 * w, w));
+        T.ToLanes(t, v.Slice(3 * w, w));
+        T.ToLanes(stats.Steps, v.Slice(4 * w, w));
+        T.ToLanes(stats.Accepted, v.Slice(5 * w, w));
+        T.ToLanes(stats.Rejected, v.Slice(6 * w, w));
+        T.ToLanes(stats.Nfe, v.Slice(7 * w, w));
+        for (int c = 0; c < TY.Dim; c++) T.ToLanes(TY.Get(y, c), v.Slice((8 + c) * w, w));
+        for (int lane = 0; lane < w; lane++)
         {
-            if (T.GetLane(mask, lane) == 0) continue;
-            int m = (int)T.GetLane(member, lane);
+            if (v[lane] == 0) continue;
+            int m = (int)v[w + lane];
             if (m < 0) continue;
-            for (int c = 0; c < TY.Dim; c++) r.Final[c][m] = T.GetLane(TY.Get(y, c), lane);
-            r.TFinal[m] = T.GetLane(t, lane);
-            r.Results[m] = (ResultCode)(int)T.GetLane(result, lane);
-            r.Steps[m] = (int)T.GetLane(stats.Steps, lane);
-            r.Accepted[m] = (int)T.GetLane(stats.Accepted, lane);
-            r.Rejected[m] = (int)T.GetLane(stats.Rejected, lane);
-            r.Nfe[m] = (int)T.GetLane(stats.Nfe, lane);
+            for (int c = 0; c < TY.Dim; c++) r.Final[c][m] = v[(8 + c) * w + lane];
+            r.TFinal[m] = v[3 * w + lane];
+            r.Results[m] = (ResultCode)(int)v[2 * w + lane];
+            r.Steps[m] = (int)v[4 * w + lane];
+            r.Accepted[m] = (int)v[5 * w + lane];
+            r.Rejected[m] = (int)v[6 * w + lane];
+            r.Nfe[m] = (int)v[7 * w + lane];
         }
     }
 }
@@ -82,16 +102,31 @@ internal struct EnsembleSink<T, TY>(EnsembleResult r, double[] saveTaus) : ISave
 /// <summary>
 /// Loads the next unsolved members of an ensemble into finished lanes: their span, first step, initial state and
 /// parameters (the part every refill shares; each refill then rebuilds its own term from <see cref="LaneParams"/>).
+/// Slot values are gathered in plain double buffers and turned into lane values once per refill.
 /// </summary>
-internal sealed class MemberLoader<T, TY>(EnsembleProblem p, MemberQueue queue, int nParams)
+internal sealed class MemberLoader<T, TY>
     where T : struct, IScalar<T>
     where TY : struct, IState<TY, T>
 {
-    private readonly double _dir = p.T1 >= p.T0 ? 1 : -1;
+    private readonly EnsembleProblem p;
+    private readonly MemberQueue queue;
+    private readonly int nParams;
+    private readonly double _dir;
+    private readonly double[] _params;
     private int _next, _end;
 
+    public MemberLoader(EnsembleProblem p, MemberQueue queue, int nParams)
+    {
+        this.p = p;
+        this.queue = queue;
+        this.nParams = nParams;
+        _dir = p.T1 >= p.T0 ? 1 : -1;
+        LaneParams = new T[Math.Max(nParams, 1)];
+        _params = new double[Math.Max(nParams, 1) * T.Width];
+    }
+
     /// <summary>Parameter values per lane slot, in the model's order.</summary>
-    public T[] LaneParams { get; } = new T[Math.Max(nParams, 1)];
+    public T[] LaneParams { get; }
 
     /// <summary>The problem being solved.</summary>
     public EnsembleProblem Problem => p;
@@ -100,22 +135,41 @@ internal sealed class MemberLoader<T, TY>(EnsembleProblem p, MemberQueue queue, 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public T Load(T finished, ref T tau, ref T tauEnd, ref TY y, ref T member, ref T h)
     {
-        T fresh = T.Zero;
-        int dim = TY.Dim;
-        for (int lane = 0; lane < T.Width; lane++)
+        int dim = TY.Dim, w = T.Width;
+        Span<double> fin = stackalloc double[w], mem = stackalloc double[w], fresh = stackalloc double[w], ys = stackalloc double[w * dim];
+        T.ToLanes(finished, fin);
+        T.ToLanes(member, mem);
+        for (int c = 0; c < dim; c++) T.ToLanes(TY.Get(y, c), ys.Slice(c * w, w));
+        double yes = T.GetLane(T.True, 0);
+        bool any = false;
+        for (int lane = 0; lane < w; lane++)
         {
-            if (T.GetLane(finished, lane) == 0) continue;
-            if (_next >= _end && !queue.TryClaim(out _next, out _end)) { member = T.WithLane(member, lane, -1); continue; }
+            fresh[lane] = 0;
+            if (fin[lane] == 0) continue;
+            if (_next >= _end && !queue.TryClaim(out _next, out _end)) { mem[lane] = -1; continue; }
             int m = _next++;
-            member = T.WithLane(member, lane, m);
-            tau = T.WithLane(tau, lane, _dir * p.T0);
-            tauEnd = T.WithLane(tauEnd, lane, _dir * p.T1);
-            h = T.WithLane(h, lane, p.Dt0 is { } d ? Math.Abs(d) : 0);
-            for (int c = 0; c < dim; c++) TY.Set(ref y, c, T.WithLane(TY.Get(y, c), lane, p.Y0[(long)m * dim + c]));
-            for (int q = 0; q < nParams; q++) LaneParams[q] = T.WithLane(LaneParams[q], lane, p.Params[(long)m * nParams + q]);
-            fresh = T.WithLane(fresh, lane, T.GetLane(T.True, lane));
+            mem[lane] = m;
+            for (int c = 0; c < dim; c++) ys[c * w + lane] = p.Y0[(long)m * dim + c];
+            fresh[lane] = yes;
+            any = true;
         }
-        return fresh;
+        // Parameters come from each lane's member id, fresh or not: the loader serves several lane groups, so
+        // values left over from the last load may belong to another group's lanes.
+        for (int lane = 0; lane < w; lane++)
+        {
+            if (mem[lane] < 0) continue;
+            long m = (long)mem[lane];
+            for (int q = 0; q < nParams; q++) _params[q * w + lane] = p.Params[m * nParams + q];
+        }
+        member = T.FromLanes(mem);
+        T freshMask = T.FromLanes(fresh);
+        if (!any) return freshMask;
+        tau = T.Select(freshMask, T.From(_dir * p.T0), tau);
+        tauEnd = T.Select(freshMask, T.From(_dir * p.T1), tauEnd);
+        h = T.Select(freshMask, T.From(p.Dt0 is { } d ? Math.Abs(d) : 0), h);
+        for (int c = 0; c < dim; c++) TY.Set(ref y, c, T.FromLanes(ys.Slice(c * w, w)));
+        for (int q = 0; q < nParams; q++) LaneParams[q] = T.FromLanes(_params.AsSpan(q * w, w));
+        return freshMask;
     }
 }
 

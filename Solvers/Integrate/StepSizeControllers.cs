@@ -110,15 +110,15 @@ public struct PidController<T> : IStepSizeController<T> where T : struct, IScala
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public void Adapt(T active, T errorNorm, T h, out T accept, out T hNext, out T dtMinFailed)
     {
-        // NaN error → +∞: rejected, shrink by factormin.
+        // A NaN error compares false: rejected, and shrunk by factormin below.
         T finite = T.IsFinite(errorNorm);
-        T err = T.Select(finite, errorNorm, T.From(double.PositiveInfinity));
-        accept = T.And(active, T.LessEqual(err, T.One));
-        // ε = 1/err, bounded so a zero error gives factormax and the power stays finite.
-        T inv = T.One / T.Max(err, T.From(1e-300));
-        T factor = T.From(_safety) * T.PowApprox(inv, _beta1);
-        if (_beta2 != 0) factor = factor * T.PowApprox(_prev1, _beta2);
-        if (_beta3 != 0) factor = factor * T.PowApprox(_prev2, _beta3);
+        accept = T.And(active, T.LessEqual(errorNorm, T.One));
+        // ε^β = err^(−β) with ε = 1/err: no division on the loop's critical path. err is bounded below so a zero
+        // error gives factormax; a non-finite one is replaced by factormin after the clamps.
+        T err = T.Max(errorNorm, T.From(1e-300));
+        T factor = T.From(_safety) * T.PowApprox(err, -_beta1);
+        if (_beta2 != 0) factor = factor * T.PowApprox(_prev1, -_beta2);
+        if (_beta3 != 0) factor = factor * T.PowApprox(_prev2, -_beta3);
         T upper = T.Select(accept, T.From(_factorMax), T.One);
         factor = T.Min(T.Max(factor, T.From(_factorMin)), upper);
         factor = T.Select(finite, factor, T.From(_factorMin));
@@ -136,9 +136,12 @@ public struct PidController<T> : IStepSizeController<T> where T : struct, IScala
             dtMinFailed = T.AndNot(T.And(active, belowMin), accept);
         }
         hNext = T.Select(accept, T.Max(proposed, T.From(_dtMin)), proposed);
-        T inv1 = T.Min(inv, T.From(1e300));
-        _prev2 = T.Select(accept, _prev1, _prev2);
-        _prev1 = T.Select(accept, inv1, _prev1);
+        // Errors of the last two accepted steps (each ≤ 1); only the P and D parts use them.
+        if (_beta2 != 0 || _beta3 != 0)
+        {
+            _prev2 = T.Select(accept, _prev1, _prev2);
+            _prev1 = T.Select(accept, err, _prev1);
+        }
     }
 
     /// <inheritdoc/>

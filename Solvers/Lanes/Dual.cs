@@ -95,4 +95,8 @@ public struct Dual : IScalar<Dual>
     public static double GetLane(Dual value, int lane) => value.V;
     /// <inheritdoc/>
     public static Dual WithLane(Dual value, int lane, double x) => new(x, 0);
+    /// <inheritdoc/>
+    public static Dual FromLanes(ReadOnlySpan<double> lanes) => WithLane(default, 0, lanes[0]);
+    /// <inheritdoc/>
+    public static void ToLanes(Dual value, Span<double> lanes) => lanes[0] = GetLane(value, 0);
 }

@@ -91,4 +91,8 @@ public struct F32 : IScalar<F32>
     public static F32 WithLane(F32 value, int lane, double x) { F32 r; r.V = (float)x; return r; }
     /// <inheritdoc/>
     public override readonly string ToString() => V.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+    /// <inheritdoc/>
+    public static F32 FromLanes(ReadOnlySpan<double> lanes) => WithLane(default, 0, lanes[0]);
+    /// <inheritdoc/>
+    public static void ToLanes(F32 value, Span<double> lanes) => lanes[0] = GetLane(value, 0);
 }

@@ -91,4 +91,8 @@ public struct F64 : IScalar<F64>
     public static F64 WithLane(F64 value, int lane, double x) { F64 r; r.V = x; return r; }
     /// <inheritdoc/>
     public override readonly string ToString() => V.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+    /// <inheritdoc/>
+    public static F64 FromLanes(ReadOnlySpan<double> lanes) => WithLane(default, 0, lanes[0]);
+    /// <inheritdoc/>
+    public static void ToLanes(F64 value, Span<double> lanes) => lanes[0] = GetLane(value, 0);
 }

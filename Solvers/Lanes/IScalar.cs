@@ -92,4 +92,12 @@ public interface IScalar<T> where T : struct, IScalar<T>
     static abstract double GetLane(T value, int lane);
     /// <summary>Returns <paramref name="value"/> with one slot replaced.</summary>
     static abstract T WithLane(T value, int lane, double x);
+
+    /// <summary>
+    /// Builds a value from one double per slot, <paramref name="lanes"/>[0 … Width−1] (host side: one vector load
+    /// instead of Width single-slot writes, which stall on store forwarding).
+    /// </summary>
+    static abstract T FromLanes(ReadOnlySpan<double> lanes);
+    /// <summary>Writes every slot to <paramref name="lanes"/>[0 … Width−1] (host side).</summary>
+    static abstract void ToLanes(T value, Span<double> lanes);
 }

@@ -93,4 +93,8 @@ public struct KernelF64 : IScalar<KernelF64>
     public static KernelF64 WithLane(KernelF64 value, int lane, double x) { KernelF64 r; r.V = x; return r; }
     /// <inheritdoc/>
     public override readonly string ToString() => V.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+    /// <inheritdoc/>
+    public static KernelF64 FromLanes(ReadOnlySpan<double> lanes) => WithLane(default, 0, lanes[0]);
+    /// <inheritdoc/>
+    public static void ToLanes(KernelF64 value, Span<double> lanes) => lanes[0] = GetLane(value, 0);
 }

@@ -99,4 +99,10 @@ public struct Lane16 : IScalar<Lane16>
         Unsafe.Add(ref Unsafe.As<Vector512<double>, double>(ref value.Lo), lane & 15) = x;
         return value;
     }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lane16 FromLanes(ReadOnlySpan<double> lanes) { Lane16 r; r.Lo = Vector512.Create(lanes); r.Hi = Vector512.Create(lanes[8..]); return r; }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ToLanes(Lane16 value, Span<double> lanes) { value.Lo.CopyTo(lanes); value.Hi.CopyTo(lanes[8..]); }
 }

@@ -101,5 +101,14 @@ public struct Lane16F : IScalar<Lane16F>
     /// <inheritdoc/>
     public static Lane16F WithLane(Lane16F value, int lane, double x) { Lane16F r; r.V = value.V.WithElement(lane, (float)x); return r; }
     /// <inheritdoc/>
+    public static Lane16F FromLanes(ReadOnlySpan<double> lanes)
+    {
+        Span<float> f = stackalloc float[16];
+        for (int i = 0; i < 16; i++) f[i] = (float)lanes[i];
+        Lane16F r; r.V = Vector512.Create((ReadOnlySpan<float>)f); return r;
+    }
+    /// <inheritdoc/>
+    public static void ToLanes(Lane16F value, Span<double> lanes) { for (int i = 0; i < 16; i++) lanes[i] = value.V.GetElement(i); }
+    /// <inheritdoc/>
     public override readonly string ToString() => V.ToString();
 }

@@ -98,5 +98,11 @@ public struct Lane8 : IScalar<Lane8>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lane8 WithLane(Lane8 value, int lane, double x) { Unsafe.Add(ref Unsafe.As<Vector512<double>, double>(ref value.V), lane & 7) = x; return value; }
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lane8 FromLanes(ReadOnlySpan<double> lanes) { Lane8 r; r.V = Vector512.Create(lanes); return r; }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ToLanes(Lane8 value, Span<double> lanes) => value.V.CopyTo(lanes);
+    /// <inheritdoc/>
     public override readonly string ToString() => V.ToString();
 }

@@ -24,7 +24,11 @@ internal static class VectorMath
         Vector512<double> lnm = Vector512.Create(2.0) * s * poly;
         Vector512<double> x = (Vector512.ConvertToDouble(e) + lnm * Vector512.Create(ScalarMath.InvLn2)) * Vector512.Create(p);
         x = Vector512.Min(Vector512.Max(x, Vector512.Create(-1022.0)), Vector512.Create(1023.0));
-        Vector512<double> n = Vector512.Round(x);
+        // Round to nearest even by adding and subtracting 1.5·2⁵²; the low bits of the sum are then n itself, so
+        // 2ⁿ's bits come from an integer add and a shift (no saturating double→long conversion).
+        Vector512<double> magic = Vector512.Create(6755399441055744.0);
+        Vector512<double> big2 = x + magic;
+        Vector512<double> n = big2 - magic;
         Vector512<double> u = (x - n) * Vector512.Create(ScalarMath.Ln2);
         Vector512<double> q = Vector512.Create(1.0 / 720);
         q = Vector512.FusedMultiplyAdd(q, u, Vector512.Create(1.0 / 120));
@@ -33,7 +37,7 @@ internal static class VectorMath
         q = Vector512.FusedMultiplyAdd(q, u, Vector512.Create(0.5));
         q = Vector512.FusedMultiplyAdd(q, u, one);
         q = Vector512.FusedMultiplyAdd(q, u, one);
-        Vector512<long> scale = (Vector512.ConvertToInt64(n) + Vector512.Create(1023L)) << 52;
+        Vector512<long> scale = (big2.AsInt64() + Vector512.Create(1023L)) << 52;
         return q * scale.AsDouble();
     }
 }

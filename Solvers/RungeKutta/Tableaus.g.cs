@@ -69,9 +69,11 @@ public struct Euler : IExplicitRungeKutta
         TC control = term.Contr(t0, t0 + h);
         TY k0 = term.Prod(f0, control);
         fLast = f0;
-        y1 = y0;
-        y1 = TY.Fma(T.From(1.0), k0, y1);
-        err = TY.Splat(T.Zero);
+        TY yNew = y0;
+        yNew = TY.Fma(T.From(1.0), k0, yNew);
+        TY errNew = TY.Splat(T.Zero);
+        y1 = yNew;
+        err = errNew;
         k.K0 = k0;
     }
     /// <inheritdoc/>
@@ -163,15 +165,17 @@ public struct Heun : IExplicitRungeKutta
         TF fs1 = term.Vf(T.Fma(T.From(1.0), h, t0), ys1);
         TY k1 = term.Prod(fs1, control);
         fLast = fs1;
-        y1 = y0;
-        y1 = TY.Fma(T.From(0.5), k0, y1);
-        y1 = TY.Fma(T.From(0.5), k1, y1);
-        err = TY.Splat(T.Zero);
+        TY yNew = y0;
+        yNew = TY.Fma(T.From(0.5), k0, yNew);
+        yNew = TY.Fma(T.From(0.5), k1, yNew);
+        TY errNew = TY.Splat(T.Zero);
         if (wantError)
         {
-            err = TY.Fma(T.From(0.5), k0, err);
-            err = TY.Fma(T.From(-0.5), k1, err);
+            errNew = TY.Fma(T.From(0.5), k0, errNew);
+            errNew = TY.Fma(T.From(-0.5), k1, errNew);
         }
+        y1 = yNew;
+        err = errNew;
         k.K0 = k0;
         k.K1 = k1;
     }
@@ -265,14 +269,16 @@ public struct Midpoint : IExplicitRungeKutta
         TF fs1 = term.Vf(T.Fma(T.From(0.5), h, t0), ys1);
         TY k1 = term.Prod(fs1, control);
         fLast = fs1;
-        y1 = y0;
-        y1 = TY.Fma(T.From(1.0), k1, y1);
-        err = TY.Splat(T.Zero);
+        TY yNew = y0;
+        yNew = TY.Fma(T.From(1.0), k1, yNew);
+        TY errNew = TY.Splat(T.Zero);
         if (wantError)
         {
-            err = TY.Fma(T.From(1.0), k0, err);
-            err = TY.Fma(T.From(-1.0), k1, err);
+            errNew = TY.Fma(T.From(1.0), k0, errNew);
+            errNew = TY.Fma(T.From(-1.0), k1, errNew);
         }
+        y1 = yNew;
+        err = errNew;
         k.K0 = k0;
         k.K1 = k1;
     }
@@ -366,15 +372,17 @@ public struct Ralston : IExplicitRungeKutta
         TF fs1 = term.Vf(T.Fma(T.From(0.6666666666666666), h, t0), ys1);
         TY k1 = term.Prod(fs1, control);
         fLast = fs1;
-        y1 = y0;
-        y1 = TY.Fma(T.From(0.25), k0, y1);
-        y1 = TY.Fma(T.From(0.75), k1, y1);
-        err = TY.Splat(T.Zero);
+        TY yNew = y0;
+        yNew = TY.Fma(T.From(0.25), k0, yNew);
+        yNew = TY.Fma(T.From(0.75), k1, yNew);
+        TY errNew = TY.Splat(T.Zero);
         if (wantError)
         {
-            err = TY.Fma(T.From(0.75), k0, err);
-            err = TY.Fma(T.From(-0.75), k1, err);
+            errNew = TY.Fma(T.From(0.75), k0, errNew);
+            errNew = TY.Fma(T.From(-0.75), k1, errNew);
         }
+        y1 = yNew;
+        err = errNew;
         k.K0 = k0;
         k.K1 = k1;
     }
@@ -496,12 +504,14 @@ public struct Rk4 : IExplicitRungeKutta
         TF fs3 = term.Vf(T.Fma(T.From(1.0), h, t0), ys3);
         TY k3 = term.Prod(fs3, control);
         fLast = fs3;
-        y1 = y0;
-        y1 = TY.Fma(T.From(0.16666666666666666), k0, y1);
-        y1 = TY.Fma(T.From(0.3333333333333333), k1, y1);
-        y1 = TY.Fma(T.From(0.3333333333333333), k2, y1);
-        y1 = TY.Fma(T.From(0.16666666666666666), k3, y1);
-        err = TY.Splat(T.Zero);
+        TY yNew = y0;
+        yNew = TY.Fma(T.From(0.16666666666666666), k0, yNew);
+        yNew = TY.Fma(T.From(0.3333333333333333), k1, yNew);
+        yNew = TY.Fma(T.From(0.3333333333333333), k2, yNew);
+        yNew = TY.Fma(T.From(0.16666666666666666), k3, yNew);
+        TY errNew = TY.Splat(T.Zero);
+        y1 = yNew;
+        err = errNew;
         k.K0 = k0;
         k.K1 = k1;
         k.K2 = k2;
@@ -629,15 +639,17 @@ public struct Bosh3 : IExplicitRungeKutta
         TF fs3 = term.Vf(T.Fma(T.From(1.0), h, t0), ys3);
         TY k3 = term.Prod(fs3, control);
         fLast = fs3;
-        y1 = ys3;
-        err = TY.Splat(T.Zero);
+        TY yNew = ys3;
+        TY errNew = TY.Splat(T.Zero);
         if (wantError)
         {
-            err = TY.Fma(T.From(-0.06944444444444445), k0, err);
-            err = TY.Fma(T.From(0.08333333333333333), k1, err);
-            err = TY.Fma(T.From(0.1111111111111111), k2, err);
-            err = TY.Fma(T.From(-0.125), k3, err);
+            errNew = TY.Fma(T.From(-0.06944444444444445), k0, errNew);
+            errNew = TY.Fma(T.From(0.08333333333333333), k1, errNew);
+            errNew = TY.Fma(T.From(0.1111111111111111), k2, errNew);
+            errNew = TY.Fma(T.From(-0.125), k3, errNew);
         }
+        y1 = yNew;
+        err = errNew;
         k.K0 = k0;
         k.K1 = k1;
         k.K2 = k2;
@@ -820,17 +832,19 @@ public struct Dopri5 : IExplicitRungeKutta
         TF fs6 = term.Vf(T.Fma(T.From(1.0), h, t0), ys6);
         TY k6 = term.Prod(fs6, control);
         fLast = fs6;
-        y1 = ys6;
-        err = TY.Splat(T.Zero);
+        TY yNew = ys6;
+        TY errNew = TY.Splat(T.Zero);
         if (wantError)
         {
-            err = TY.Fma(T.From(0.0012326388888888888), k0, err);
-            err = TY.Fma(T.From(-0.0042527702905061394), k2, err);
-            err = TY.Fma(T.From(0.03697916666666667), k3, err);
-            err = TY.Fma(T.From(-0.05086379716981132), k4, err);
-            err = TY.Fma(T.From(0.0419047619047619), k5, err);
-            err = TY.Fma(T.From(-0.025), k6, err);
+            errNew = TY.Fma(T.From(0.0012326388888888888), k0, errNew);
+            errNew = TY.Fma(T.From(-0.0042527702905061394), k2, errNew);
+            errNew = TY.Fma(T.From(0.03697916666666667), k3, errNew);
+            errNew = TY.Fma(T.From(-0.05086379716981132), k4, errNew);
+            errNew = TY.Fma(T.From(0.0419047619047619), k5, errNew);
+            errNew = TY.Fma(T.From(-0.025), k6, errNew);
         }
+        y1 = yNew;
+        err = errNew;
         k.K0 = k0;
         k.K1 = k1;
         k.K2 = k2;
@@ -996,18 +1010,20 @@ public struct Tsit5 : IExplicitRungeKutta
         TF fs6 = term.Vf(T.Fma(T.From(1.0), h, t0), ys6);
         TY k6 = term.Prod(fs6, control);
         fLast = fs6;
-        y1 = ys6;
-        err = TY.Splat(T.Zero);
+        TY yNew = ys6;
+        TY errNew = TY.Splat(T.Zero);
         if (wantError)
         {
-            err = TY.Fma(T.From(0.0017800110522257773), k0, err);
-            err = TY.Fma(T.From(0.0008164344596567463), k1, err);
-            err = TY.Fma(T.From(-0.007880878010261994), k2, err);
-            err = TY.Fma(T.From(0.1447110071732629), k3, err);
-            err = TY.Fma(T.From(-0.5823571654525552), k4, err);
-            err = TY.Fma(T.From(0.45808210592918686), k5, err);
-            err = TY.Fma(T.From(-0.015151515151515152), k6, err);
+            errNew = TY.Fma(T.From(0.0017800110522257773), k0, errNew);
+            errNew = TY.Fma(T.From(0.0008164344596567463), k1, errNew);
+            errNew = TY.Fma(T.From(-0.007880878010261994), k2, errNew);
+            errNew = TY.Fma(T.From(0.1447110071732629), k3, errNew);
+            errNew = TY.Fma(T.From(-0.5823571654525552), k4, errNew);
+            errNew = TY.Fma(T.From(0.45808210592918686), k5, errNew);
+            errNew = TY.Fma(T.From(-0.015151515151515152), k6, errNew);
         }
+        y1 = yNew;
+        err = errNew;
         k.K0 = k0;
         k.K1 = k1;
         k.K2 = k2;
@@ -1269,20 +1285,22 @@ public struct Dopri8 : IExplicitRungeKutta
         TF fs13 = term.Vf(T.Fma(T.From(1.0), h, t0), ys13);
         TY k13 = term.Prod(fs13, control);
         fLast = fs13;
-        y1 = ys13;
-        err = TY.Splat(T.Zero);
+        TY yNew = ys13;
+        TY errNew = TY.Splat(T.Zero);
         if (wantError)
         {
-            err = TY.Fma(T.From(0.012194277465176748), k0, err);
-            err = TY.Fma(T.From(0.7731539478765578), k5, err);
-            err = TY.Fma(T.From(-0.07192809284993823), k6, err);
-            err = TY.Fma(T.From(-1.763834521196444), k7, err);
-            err = TY.Fma(T.From(1.787182038027448), k8, err);
-            err = TY.Fma(T.From(-0.7829855527544889), k9, err);
-            err = TY.Fma(T.From(0.07877188662899605), k10, err);
-            err = TY.Fma(T.From(-0.28255398319730723), k11, err);
-            err = TY.Fma(T.From(0.25), k12, err);
+            errNew = TY.Fma(T.From(0.012194277465176748), k0, errNew);
+            errNew = TY.Fma(T.From(0.7731539478765578), k5, errNew);
+            errNew = TY.Fma(T.From(-0.07192809284993823), k6, errNew);
+            errNew = TY.Fma(T.From(-1.763834521196444), k7, errNew);
+            errNew = TY.Fma(T.From(1.787182038027448), k8, errNew);
+            errNew = TY.Fma(T.From(-0.7829855527544889), k9, errNew);
+            errNew = TY.Fma(T.From(0.07877188662899605), k10, errNew);
+            errNew = TY.Fma(T.From(-0.28255398319730723), k11, errNew);
+            errNew = TY.Fma(T.From(0.25), k12, errNew);
         }
+        y1 = yNew;
+        err = errNew;
         k.K0 = k0;
         k.K1 = k1;
         k.K2 = k2;

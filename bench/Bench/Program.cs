@@ -174,6 +174,7 @@ static (double Seconds, EnsembleResult Result) Time(Func<EnsembleResult> run, in
         var sw = Stopwatch.StartNew();
         last = run();
         times.Add(sw.Elapsed.TotalSeconds);
+        if (Environment.GetEnvironmentVariable("BENCH_VERBOSE") == "1") Console.Error.WriteLine($"  run {i}: {sw.Elapsed.TotalSeconds:F3} s");
     }
     times.Sort();
     return (times[times.Count / 2], last);

@@ -251,6 +251,24 @@ public class LaneTests
         }
     }
 
+    private static void LanesRoundTrip<T>() where T : struct, IScalar<T>
+    {
+        double[] values = Signed.Take(T.Width).ToArray();
+        T v = T.FromLanes(values);
+        for (int i = 0; i < T.Width; i++) Assert.Equal(Rounded<T>(values[i]), T.GetLane(v, i));
+        var back = new double[T.Width];
+        T.ToLanes(v, back);
+        for (int i = 0; i < T.Width; i++) Assert.Equal(T.GetLane(v, i), back[i]);
+        Assert.Equal(Load<T>(values, 0), v);
+    }
+
+    [Fact]
+    public void FromLanesAndToLanes_MatchSlotBySlotAccess()
+    {
+        LanesRoundTrip<F64>(); LanesRoundTrip<KernelF64>(); LanesRoundTrip<F32>(); LanesRoundTrip<Dual>();
+        LanesRoundTrip<Lane8>(); LanesRoundTrip<Lane16>(); LanesRoundTrip<Lane16F>();
+    }
+
     [Fact] public void Vec1To4_OpsAgreeComponentWise()
     {
         StateOpsAgreeComponentWise<Vec1<F64>, F64>(1);

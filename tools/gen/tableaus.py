@@ -175,20 +175,24 @@ for s in solvers:
         L.append(f'TF fs{i} = term.Vf(T.Fma(T.From({r(c[i])}), h, t0), ys{i});')
         L.append(f'TY k{i} = term.Prod(fs{i}, control);')
         last_y = f'ys{i}'; last_f = f'fs{i}'
+    # The new state and the error are built in locals and written to the out parameters once at the end: an out
+    # parameter is memory, and accumulating into it chains every FMA through a store and a reload (measured 2×).
     L.append(f'fLast = {last_f};')
     if s['fsal']:
-        L.append(f'y1 = {last_y};')
+        L.append(f'TY yNew = {last_y};')
     else:
-        L.append('y1 = y0;')
+        L.append('TY yNew = y0;')
         for i2, v in enumerate(b):
-            if float(v) != 0.0: L.append(f'y1 = TY.Fma(T.From({r(v)}), k{i2}, y1);')
-    L.append('err = TY.Splat(T.Zero);')
+            if float(v) != 0.0: L.append(f'yNew = TY.Fma(T.From({r(v)}), k{i2}, yNew);')
+    L.append('TY errNew = TY.Splat(T.Zero);')
     if s['err_order'] > 0:
         L.append('if (wantError)')
         L.append('{')
         for i2, v in enumerate(e):
-            if float(v) != 0.0: L.append(f'    err = TY.Fma(T.From({r(v)}), k{i2}, err);')
+            if float(v) != 0.0: L.append(f'    errNew = TY.Fma(T.From({r(v)}), k{i2}, errNew);')
         L.append('}')
+    L.append('y1 = yNew;')
+    L.append('err = errNew;')
     # Stages live in locals (registers) during the step and are stored once at the end, off the critical path.
     for i2 in range(S):
         L.append(f'k.K{i2} = k{i2};')
