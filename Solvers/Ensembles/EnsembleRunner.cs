@@ -19,6 +19,9 @@ public static class EnsembleRunner
     /// <summary>Members claimed from the shared queue at a time.</summary>
     public const int ClaimBlock = 64;
 
+    /// <summary>Lane groups per thread for constant-step ensembles (<see cref="Integrator.RunGroups"/>); measured in bench/README.md.</summary>
+    public static int LaneGroups { get; set; } = 4;
+
     /// <summary>
     /// Solves every member of <paramref name="p"/> with tableau <typeparamref name="TTab"/> on lane type
     /// <typeparamref name="T"/> using <paramref name="threads"/> threads (default: all cores).
@@ -57,11 +60,7 @@ public static class EnsembleRunner
                 }
                 else Worker<TTab, TModel, PidController<T>, T, TY>(ref pidCtl, ref sink, ref refill, opt);
             }
-            else
-            {
-                var constant = default(ConstantStepSize<T>);
-                Worker<TTab, TModel, ConstantStepSize<T>, T, TY>(ref constant, ref sink, ref refill, opt);
-            }
+            else ConstantWorker<TTab, TModel, T, TY>(ref sink, ref refill, opt);
         });
         return result;
     }
@@ -82,6 +81,28 @@ public static class EnsembleRunner
         var ev = default(NoEvent<T, TY>);
         Integrator.Run<ErkStepper<TTab, OdeTerm<TModel, T, TY>, T, TY, T, TY>, OdeTerm<TModel, T, TY>, TCtl, EnsembleSink<T, TY>, NoEvent<T, TY>,
             EnsembleRefill<TModel, T, TY>, T, TY, T, TY>(ref solver, ref s, ref term, ref ctl, ref sink, ev, ref refill, opt);
+    }
+
+    /// <summary>
+    /// Constant steps: <see cref="LaneGroups"/> lane groups per thread through <see cref="Integrator.RunGroups"/>, which
+    /// advances them together through runs of plain steps (bit-identical to <see cref="Integrator.Run"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ConstantWorker<TTab, TModel, T, TY>(ref EnsembleSink<T, TY> sink, ref EnsembleRefill<TModel, T, TY> refill, LoopOptions opt)
+        where TTab : struct, IExplicitRungeKutta
+        where TModel : struct, IModel<TModel, T, TY>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+    {
+        var groups = new LaneGroup<ErkStepper<TTab, OdeTerm<TModel, T, TY>, T, TY, T, TY>, OdeTerm<TModel, T, TY>, ConstantStepSize<T>, T, TY, TY>[LaneGroups];
+        for (int g = 0; g < groups.Length; g++)
+        {
+            ref var grp = ref groups[g];
+            grp.S.Member = T.From(-1);
+            grp.S.Active = refill.Refill(T.True, ref grp.Term, ref grp.S.Tau, ref grp.S.TauEnd, ref grp.S.Y, ref grp.S.Member, ref grp.S.H);
+        }
+        Integrator.RunGroups<ErkStepper<TTab, OdeTerm<TModel, T, TY>, T, TY, T, TY>, OdeTerm<TModel, T, TY>, ConstantStepSize<T>, EnsembleSink<T, TY>,
+            NoEvent<T, TY>, EnsembleRefill<TModel, T, TY>, T, TY, T, TY>(groups, ref sink, default(NoEvent<T, TY>), ref refill, opt);
     }
 
     /// <summary>Checks array shapes and values; messages name the field and the offending index.</summary>

@@ -36,6 +36,11 @@ public interface ISolverStepper<TTerm, T, TY, TC, TF>
     void Step(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError, ref RkStages<TY> k, out TY y1, out TY err, out TF fLast);
     /// <summary>A step that was taken is final (accepted lanes in <paramref name="accept"/>); stateful solvers commit here.</summary>
     void Commit(T accept);
+    /// <summary>
+    /// A step accepted in every lane, as <see cref="Step"/> followed by <see cref="Commit"/> would take it (the same
+    /// bits), without error estimate or stages: the runs of constant steps in <see cref="Integrator.RunGroups"/>.
+    /// </summary>
+    void Advance(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast);
     /// <summary>Dense output at fraction θ of a step, from what <see cref="Step"/> left in <paramref name="k"/>.</summary>
     static abstract TY Interpolate(T theta, in TY y0, in RkStages<TY> k, in TY kEnd);
     /// <summary>d/dθ of <see cref="Interpolate"/> (host side: dense derivatives of single solves).</summary>
@@ -69,6 +74,10 @@ public struct ErkStepper<TTab, TTerm, T, TY, TC, TF> : ISolverStepper<TTerm, T, 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly void Commit(T accept) { }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly void Advance(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast)
+        => TTab.Advance<TTerm, T, TY, TC, TF>(term, t0, h, y0, f0, out y1, out fLast);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TY Interpolate(T theta, in TY y0, in RkStages<TY> k, in TY kEnd)

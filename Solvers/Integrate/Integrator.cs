@@ -43,6 +43,29 @@ public struct LaneState<T, TY, TF>
 public readonly record struct LoopOptions(double Direction, double MaxSteps);
 
 /// <summary>
+/// One lane group of a CPU ensemble solved by <see cref="Integrator.RunGroups"/>: its lanes, its term (per-lane
+/// parameters), its controller, its solver and its stage buffer.
+/// </summary>
+public struct LaneGroup<TSolver, TTerm, TCtl, T, TY, TF>
+    where T : struct, IScalar<T>
+    where TY : struct, IState<TY, T>
+    where TF : struct, IState<TF, T>
+{
+    /// <summary>The lanes.</summary>
+    public LaneState<T, TY, TF> S;
+    /// <summary>The term (each lane's member parameters).</summary>
+    public TTerm Term;
+    /// <summary>The step-size controller.</summary>
+    public TCtl Ctl;
+    /// <summary>The solver (stateful solvers keep per-lane state here).</summary>
+    public TSolver Solver;
+    /// <summary>The stages of the last step (dense output, saves, events).</summary>
+    public RkStages<TY> K;
+    /// <summary>Whether the group takes part in the current run of constant steps.</summary>
+    internal bool InRun;
+}
+
+/// <summary>
 /// The one integrate loop. Every solve — a single scalar solve, an ensemble on SIMD lanes, a GPU thread —
 /// runs through <see cref="Run"/>; controllers, savers, events and lane refill are strategies plugged into it.
 /// Stepping is branch-free across lanes: accept/reject, clipping to the end, finished lanes and failures are
@@ -71,15 +94,157 @@ public static class Integrator
         RkStages<TY> k = default;
         while (T.Any(s.Active))
         {
-            T finished = StepUntilAnyFinishes<TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(ref solver, ref s, ref term, ref ctl, ref sink, ev, ref k, opt);
+            T finished = StepUntilAnyFinishes<TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(ref solver, ref s, ref term, ref ctl, ref sink, ev, ref k, opt, false);
             if (!T.Any(finished)) break;
-            sink.Finish(finished, s.Member, s.Result, T.From(opt.Direction) * s.Tau, s.Y, FinalStats<TSolver, TTerm, T, TY, TC, TF>(s.Stats));
-            T fresh = refill.Refill(finished, ref term, ref s.Tau, ref s.TauEnd, ref s.Y, ref s.Member, ref s.H);
-            if (T.Any(fresh))
+            FinishAndRefill<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(finished, ref s, ref term, ref ctl, ref sink, ev, ref refill, opt);
+        }
+    }
+
+    /// <summary>
+    /// The loop over several lane groups, for CPU ensembles with constant steps: while every lane of a group is
+    /// solving and no save, end or step limit is near, the groups advance together through runs of plain steps
+    /// (<see cref="ISolverStepper{TTerm, T, TY, TC, TF}.Advance"/>, the same arithmetic as the loop's step, with the
+    /// groups interleaved so that one group's step overlaps the next one's in the processor, as a hand-written SIMD
+    /// loop over a chunk of members does); every other step goes through <see cref="StepUntilAnyFinishes"/> one
+    /// step at a time. Results, result codes and statistics are bit for bit those of <see cref="Run"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RunGroups<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(
+        Span<LaneGroup<TSolver, TTerm, TCtl, T, TY, TF>> groups, ref TSink sink, in TEvent ev, ref TRefill refill, LoopOptions opt)
+        where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where TCtl : struct, IStepSizeController<T>
+        where TSink : struct, ISaveSink<T, TY>
+        where TEvent : struct, IEvent<T, TY>
+        where TRefill : struct, IRefill<TTerm, T, TY>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        int live = 0;
+        for (int g = 0; g < groups.Length; g++)
+        {
+            ref var grp = ref groups[g];
+            if (!T.Any(grp.S.Active)) continue;
+            Begin<TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(grp.S.Active, ref grp.S, ref grp.Term, ref grp.Ctl, ref sink, ev, opt);
+            live++;
+        }
+        // Runs need a step that is the same in every lane and every step: constant steps, nothing recorded per step.
+        bool runs = !TCtl.Adaptive && typeof(TCtl) == typeof(ConstantStepSize<T>) && !TEvent.Enabled && !TSink.RecordsSteps;
+        while (live > 0)
+        {
+            if (runs)
             {
-                s.Active = T.Or(s.Active, fresh);
-                Begin<TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(fresh, ref s, ref term, ref ctl, ref sink, ev, opt);
+                int n = RunLength<TSolver, TTerm, TCtl, T, TY, TF>(groups, opt);
+                if (n > 0) runs = AdvanceRun<TSolver, TTerm, TCtl, T, TY, TC, TF>(groups, n, opt);
             }
+            for (int g = 0; g < groups.Length; g++)
+            {
+                ref var grp = ref groups[g];
+                if (!T.Any(grp.S.Active)) continue;
+                T finished = StepUntilAnyFinishes<TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(ref grp.Solver, ref grp.S, ref grp.Term, ref grp.Ctl, ref sink, ev, ref grp.K, opt, true);
+                if (!T.Any(finished)) continue;
+                FinishAndRefill<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(finished, ref grp.S, ref grp.Term, ref grp.Ctl, ref sink, ev, ref refill, opt);
+                if (!T.Any(grp.S.Active)) live--;
+            }
+        }
+    }
+
+    /// <summary>Longest run of plain constant steps every fully active group can take (0 = none), marking those groups.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static int RunLength<TSolver, TTerm, TCtl, T, TY, TF>(Span<LaneGroup<TSolver, TTerm, TCtl, T, TY, TF>> groups, LoopOptions opt)
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        const double MaxRun = 1 << 16;
+        double n = MaxRun;
+        int members = 0;
+        Span<double> steps = stackalloc double[T.Width];
+        for (int g = 0; g < groups.Length; g++)
+        {
+            ref var grp = ref groups[g];
+            grp.InRun = T.All(grp.S.Active);
+            if (!grp.InRun) continue;
+            // A step from τ is plain (length H, nothing saved, not the last) while τ + H stays below the next save
+            // time and the end by more than the loop's end-snapping margin; two steps of slack cover the rounding of
+            // the accumulated τ. The step limit leaves the last allowed step to the loop.
+            T limit = T.Min(grp.S.NextSaveTau, grp.S.TauEnd);
+            T room = T.Floor((limit - grp.S.Tau) / grp.S.H) - T.From(2);
+            room = T.Min(room, T.From(opt.MaxSteps - 1) - grp.S.Stats.Steps);
+            T.ToLanes(room, steps);
+            for (int lane = 0; lane < T.Width; lane++)
+                if (!(steps[lane] >= n)) n = double.IsNaN(steps[lane]) ? 0 : steps[lane];
+            members++;
+        }
+        return members == 0 || !(n >= 1) ? 0 : (int)n;
+    }
+
+    /// <summary>
+    /// Takes <paramref name="n"/> plain steps in every group marked for the run, interleaving the groups step by step.
+    /// If any lane's state stops being finite, the groups are put back as they were and false is returned (the loop
+    /// then takes those steps one by one, where a non-finite state ends the member with its own result code).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static bool AdvanceRun<TSolver, TTerm, TCtl, T, TY, TC, TF>(Span<LaneGroup<TSolver, TTerm, TCtl, T, TY, TF>> groups, int n, LoopOptions opt)
+        where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        var saved = new (TY Y, TF F, T Tau, TSolver Solver)[groups.Length];
+        for (int g = 0; g < groups.Length; g++) saved[g] = (groups[g].S.Y, groups[g].S.F0, groups[g].S.Tau, groups[g].Solver);
+        T dir = T.From(opt.Direction);
+        T bad = T.Zero;
+        for (int i = 0; i < n; i++)
+        {
+            for (int g = 0; g < groups.Length; g++)
+            {
+                ref var grp = ref groups[g];
+                if (!grp.InRun) continue;
+                // As the loop's step: t0 = dir·τ, h = dir·H, τ' = τ + H, and the end-point field for non-FSAL methods.
+                T tau = grp.S.Tau, h = grp.S.H;
+                grp.Solver.Advance(grp.Term, dir * tau, dir * h, grp.S.Y, grp.S.F0, out TY y1, out TF fLast);
+                T tauNew = tau + h;
+                grp.S.F0 = TSolver.Fsal ? fLast : grp.Term.Vf(dir * tauNew, y1);
+                bad = T.Or(bad, T.AndNot(T.True, TY.AllFinite(y1)));
+                grp.S.Y = y1;
+                grp.S.Tau = tauNew;
+            }
+        }
+        if (T.Any(bad))
+        {
+            for (int g = 0; g < groups.Length; g++)
+                (groups[g].S.Y, groups[g].S.F0, groups[g].S.Tau, groups[g].Solver) = saved[g];
+            return false;
+        }
+        T taken = T.From(n);
+        for (int g = 0; g < groups.Length; g++)
+            if (groups[g].InRun) groups[g].S.Stats.Steps = groups[g].S.Stats.Steps + taken;
+        return true;
+    }
+
+    /// <summary>Reports the lanes of <paramref name="finished"/> to the sink and gives them new members if any are left.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void FinishAndRefill<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(
+        T finished, ref LaneState<T, TY, TF> s, ref TTerm term, ref TCtl ctl, ref TSink sink, in TEvent ev, ref TRefill refill, LoopOptions opt)
+        where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where TCtl : struct, IStepSizeController<T>
+        where TSink : struct, ISaveSink<T, TY>
+        where TEvent : struct, IEvent<T, TY>
+        where TRefill : struct, IRefill<TTerm, T, TY>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        sink.Finish(finished, s.Member, s.Result, T.From(opt.Direction) * s.Tau, s.Y, FinalStats<TSolver, TTerm, T, TY, TC, TF>(s.Stats));
+        T fresh = refill.Refill(finished, ref term, ref s.Tau, ref s.TauEnd, ref s.Y, ref s.Member, ref s.H);
+        if (T.Any(fresh))
+        {
+            s.Active = T.Or(s.Active, fresh);
+            Begin<TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(fresh, ref s, ref term, ref ctl, ref sink, ev, opt);
         }
     }
 
@@ -182,11 +347,14 @@ public static class Integrator
 
     /// <summary>
     /// The hot loop: steps all active lanes until at least one finishes, and returns the mask of lanes that just
-    /// finished (zero if none was active). Kept apart from refill and start-up code so the JIT keeps it tight.
+    /// finished (zero if none was active or, with <paramref name="once"/>, if none finished in the one step taken).
+    /// Kept apart from refill and start-up code so the JIT keeps it tight (the body is too large for the JIT to
+    /// inline anywhere, so it lives here once, and <see cref="RunGroups"/> calls it a step at a time).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T StepUntilAnyFinishes<TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(
-        ref TSolver solver, ref LaneState<T, TY, TF> s, ref TTerm term, ref TCtl ctl, ref TSink sink, in TEvent ev, ref RkStages<TY> k, LoopOptions opt)
+        ref TSolver solver, ref LaneState<T, TY, TF> s, ref TTerm term, ref TCtl ctl, ref TSink sink, in TEvent ev, ref RkStages<TY> k, LoopOptions opt,
+        bool once)
         where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where TCtl : struct, IStepSizeController<T>
@@ -309,6 +477,7 @@ public static class Integrator
                 s.TauEnd = T.Select(done, s.Tau, s.TauEnd);
                 return done;
             }
+            if (once) return T.Zero;
         }
     }
 

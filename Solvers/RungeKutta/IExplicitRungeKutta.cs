@@ -60,6 +60,16 @@ public interface IExplicitRungeKutta : IButcherTableau
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>;
 
+    /// <summary>
+    /// The step of <see cref="Step"/> (the same operations, so the same bits) without error estimate or stored stages,
+    /// inlined into its caller: the runs of constant steps in <see cref="Integrate.Integrator.RunGroups"/>.
+    /// </summary>
+    static abstract void Advance<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>;
+
     /// <summary>Dense output; see <see cref="ExplicitRungeKuttaEngine.Interpolate"/> for the contract.</summary>
     static abstract TY Interpolate<T, TY>(T theta, in TY y0, in RkStages<TY> k, in TY kEnd)
         where T : struct, IScalar<T>

@@ -114,6 +114,16 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Advance(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
+        T t0, T h, in TY y0, in Cat<TY, TG, T> f0, out TY y1, out Cat<TY, TG, T> fLast)
+    {
+        RkStages<TY> k = default;
+        Step(term, t0, h, y0, f0, false, ref k, out y1, out _, out fLast);
+        Commit(T.True);
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TY Interpolate(T theta, in TY y0, in RkStages<TY> k, in TY kEnd) => TY.Fma(theta, k.K13, y0);
 
     /// <inheritdoc/>

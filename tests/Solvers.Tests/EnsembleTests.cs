@@ -98,6 +98,47 @@ public class EnsembleTests
         }
     }
 
+    private static void ConstantRunsMatchSingleSolves<TTab, T>(int members, double dt, int maxSteps, bool blowUp)
+        where TTab : struct, IExplicitRungeKutta
+        where T : struct, IScalar<T>
+    {
+        var p0 = LorenzSweep(members);
+        double[] y0 = (double[])p0.Y0.Clone();
+        if (blowUp) { y0[3 * 5] = 1e154; y0[3 * 5 + 1] = 1e154; y0[3 * 5 + 2] = -1e154; }
+        var p = new EnsembleProblem
+        {
+            Members = members, T0 = 0, T1 = 1, Dt0 = dt, Y0 = y0, Params = p0.Params, MaxSteps = maxSteps,
+            SaveAt = new SaveAt { T0 = true, Ts = SaveAt.Linspace(0.1, 0.9, 5), T1 = true },
+        };
+        var r = EnsembleRunner.Run<TTab, Lorenz<T>, T, Vec3<T>>(p, threads: 2);
+        for (int m = 0; m < members; m++)
+        {
+            var s = Diffeq.Solve(new TTab(), new Lorenz<F64>(p.Params[3 * m], p.Params[3 * m + 1], p.Params[3 * m + 2]), 0, 1, dt,
+                new Vec3<F64>(y0[3 * m], y0[3 * m + 1], y0[3 * m + 2]), StepSize.Constant, p.SaveAt, maxSteps);
+            Assert.Equal(s.Result, r.Results[m]);
+            Assert.Equal(s.Stats.Steps, r.Steps[m]);
+            Assert.Equal(s.Stats.Nfe, r.Nfe[m]);
+            Assert.Equal(s.TFinal, r.TFinal[m]);
+            for (int c = 0; c < 3; c++) Assert.Equal(Vec3<F64>.Get(s.YFinal, c).V, r.Final[c][m]);
+            for (int k = 0; k < s.Ts.Length; k++)
+                for (int c = 0; c < 3; c++)
+                    Assert.Equal(Vec3<F64>.Get(s.Ys[k], c).V, r.At(k, m, c));
+        }
+        if (blowUp) Assert.Equal(ResultCode.NonFinite, r.Results[5]);
+    }
+
+    // Constant-step ensembles go through Integrator.RunGroups, which advances lane groups through runs of plain steps;
+    // every saved value, final state, result code and count must still be those of the one-step-at-a-time loop.
+    [Fact] public void ConstantStepRuns_Rk4_MatchSingleSolves_BitForBit() => ConstantRunsMatchSingleSolves<Rk4, Lane8>(37, 0.0037, 100_000, false);
+    [Fact] public void ConstantStepRuns_Tsit5Fsal_MatchSingleSolves_BitForBit() => ConstantRunsMatchSingleSolves<Tsit5, Lane8>(37, 0.0037, 100_000, false);
+    [Fact] public void ConstantStepRuns_Lane16AndScalar_MatchSingleSolves_BitForBit()
+    {
+        ConstantRunsMatchSingleSolves<Rk4, Lane16>(41, 0.0037, 100_000, false);
+        ConstantRunsMatchSingleSolves<Dopri8, F64>(11, 0.01, 100_000, false);
+    }
+    [Fact] public void ConstantStepRuns_StopAtMaxSteps_LikeSingleSolves() => ConstantRunsMatchSingleSolves<Rk4, Lane8>(19, 0.001, 250, false);
+    [Fact] public void ConstantStepRuns_ANonFiniteMember_EndsAtTheSameStep() => ConstantRunsMatchSingleSolves<Rk4, Lane8>(19, 0.0037, 100_000, true);
+
     [Fact]
     public void Ensemble_RecordsFailuresPerMember_WithoutStoppingOthers()
     {

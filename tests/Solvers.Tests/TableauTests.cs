@@ -180,6 +180,12 @@ public class TableauTests(ITestOutputHelper output)
             ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
             where TTerm : struct, ITerm<T, TY, TC, TF> where T : struct, IScalar<T> where TY : struct, IState<TY, T> where TF : struct, IState<TF, T>
             => ExplicitRungeKuttaEngine.Step<BrokenWeights, TTerm, T, TY, TC, TF>(term, t0, h, y0, f0, wantError, ref k, out y1, out err, out fLast);
+        public static void Advance<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast)
+            where TTerm : struct, ITerm<T, TY, TC, TF> where T : struct, IScalar<T> where TY : struct, IState<TY, T> where TF : struct, IState<TF, T>
+        {
+            RkStages<TY> k = default;
+            ExplicitRungeKuttaEngine.Step<BrokenWeights, TTerm, T, TY, TC, TF>(term, t0, h, y0, f0, false, ref k, out y1, out _, out fLast);
+        }
         public static TY Interpolate<T, TY>(T theta, in TY y0, in RkStages<TY> k, in TY kEnd) where T : struct, IScalar<T> where TY : struct, IState<TY, T>
             => ExplicitRungeKuttaEngine.Interpolate<BrokenWeights, T, TY>(theta, y0, k, kEnd);
     }

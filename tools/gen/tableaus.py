@@ -208,6 +208,20 @@ for s in solvers:
     out.append('    {')
     out.extend('        ' + x for x in L)
     out.append('    }')
+    # Advance: the same stage recurrence and y1 (same operations in the same order, so the same bits) without the
+    # error estimate or stored stages, inlined into the caller: runs of constant steps (Integrator.RunGroups).
+    A = [x for x in L if not x.startswith('k.K') and 'err' not in x and x not in ('if (wantError)', '{', '}')]
+    A = [x.replace('y1 = yNew;', 'y1 = yNew;') for x in A]
+    out.append('    /// <inheritdoc/>')
+    out.append('    [MethodImpl(MethodImplOptions.AggressiveInlining)]')
+    out.append('    public static void Advance<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast)')
+    out.append('        where TTerm : struct, ITerm<T, TY, TC, TF>')
+    out.append('        where T : struct, IScalar<T>')
+    out.append('        where TY : struct, IState<TY, T>')
+    out.append('        where TF : struct, IState<TF, T>')
+    out.append('    {')
+    out.extend('        ' + x for x in A)
+    out.append('    }')
     I = ['TY y = y0;']
     for i2 in sorted(weights):
         kk = 'kEnd' if i2 == S else f'k.K{i2}'
