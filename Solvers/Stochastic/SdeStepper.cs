@@ -104,6 +104,7 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
         => TMethod.Step<TDrift, TDiff, TPath, T, TY, TX, TG>(term, t0, h, y0, f0, wantError, ref Carry, ref k, out y1, out err, out fLast);
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Commit(T accept)
     {
         Carry.YHat = TY.Select(accept, Carry.PendingYHat, Carry.YHat);
@@ -117,7 +118,8 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
     public void Advance(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
         T t0, T h, in TY y0, in Cat<TY, TG, T> f0, out TY y1, out Cat<TY, TG, T> fLast)
     {
-        RkStages<TY> k = default;
+        // Step writes the stages it uses; clearing the 14-stage buffer first would cost more than the step.
+        Unsafe.SkipInit(out RkStages<TY> k);
         Step(term, t0, h, y0, f0, false, ref k, out y1, out _, out fLast);
         Commit(T.True);
     }
