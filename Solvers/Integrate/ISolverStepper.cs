@@ -41,7 +41,14 @@ public interface ISolverStepper<TTerm, T, TY, TC, TF>
     /// bits), without error estimate or stages: the runs of constant steps in <see cref="Integrator.RunGroups"/>.
     /// </summary>
     void Advance(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast);
-    /// <summary>Dense output at fraction θ of a step, from what <see cref="Step"/> left in <paramref name="k"/>.</summary>
+    /// <summary>
+    /// Completes <paramref name="k"/> for dense output of the step just taken from (t0, y0) with length h (extra stages
+    /// of a bootstrapped interpolant; nothing for most solvers). The loop calls it before any <see cref="Interpolate"/>.
+    /// </summary>
+    static abstract void PrepareDense(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd);
+    /// <summary>Vector-field evaluations one <see cref="PrepareDense"/> makes (for statistics).</summary>
+    static abstract int DenseEvaluations { get; }
+    /// <summary>Dense output at fraction θ of a step, from what <see cref="Step"/> and <see cref="PrepareDense"/> left in <paramref name="k"/>.</summary>
     static abstract TY Interpolate(T theta, in TY y0, in RkStages<TY> k, in TY kEnd);
     /// <summary>d/dθ of <see cref="Interpolate"/> (host side: dense derivatives of single solves).</summary>
     static abstract TY InterpolateDerivative(T theta, in TY y0, in RkStages<TY> k, in TY kEnd);
@@ -79,6 +86,12 @@ public struct ErkStepper<TTab, TTerm, T, TY, TC, TF> : ISolverStepper<TTerm, T, 
     public readonly void Advance(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast)
         => TTab.Advance<TTerm, T, TY, TC, TF>(term, t0, h, y0, f0, out y1, out fLast);
     /// <inheritdoc/>
+    public static int DenseEvaluations => TTab.DenseStages;
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void PrepareDense(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
+        => TTab.PrepareDense<TTerm, T, TY, TC, TF>(term, t0, h, y0, ref k, kEnd);
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TY Interpolate(T theta, in TY y0, in RkStages<TY> k, in TY kEnd)
         => TTab.Interpolate<T, TY>(theta, y0, k, kEnd);
@@ -87,12 +100,12 @@ public struct ErkStepper<TTab, TTerm, T, TY, TC, TF> : ISolverStepper<TTerm, T, 
     {
         // Exact weight derivatives from dual numbers, per lane slot.
         TY d = TY.Splat(T.Zero);
-        for (int s = 0; s <= TTab.Stages; s++)
+        for (int s = 0; s <= TTab.Stages + TTab.DenseStages; s++)
         {
             T w = T.Zero;
             for (int lane = 0; lane < T.Width; lane++)
                 w = T.WithLane(w, lane, TTab.DenseWeight(s, new Dual(T.GetLane(theta, lane), 1)).D);
-            TY ks = s < TTab.Stages ? ExplicitRungeKuttaEngine.Get(k, s) : kEnd;
+            TY ks = s < TTab.Stages ? ExplicitRungeKuttaEngine.Get(k, s) : s == TTab.Stages ? kEnd : ExplicitRungeKuttaEngine.Get(k, s - 1);
             d = TY.Fma(w, ks, d);
         }
         return d;

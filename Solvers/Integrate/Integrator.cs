@@ -439,6 +439,8 @@ public static class Integrator
                 if (T.Any(crossing))
                 {
                     TY kEndE = KEnd<TSolver, TTerm, T, TY, TC, TF>(term, k, fNew, t0, hReal);
+                    TSolver.PrepareDense(term, t0, hReal, s.Y, ref k, kEndE);
+                    if (TSolver.DenseEvaluations > 0) s.Stats.Nfe = T.Select(crossing, s.Stats.Nfe + T.From(TSolver.DenseEvaluations), s.Stats.Nfe);
                     T theta = LocateEvent<TSolver, TTerm, TEvent, T, TY, TC, TF>(ev, crossing, g0, t0, hReal, s.Y, k, kEndE);
                     T tauEvent = T.Fma(theta, hUse, tau);
                     TY yEvent = TSolver.Interpolate(theta, s.Y, k, kEndE);
@@ -451,9 +453,14 @@ public static class Integrator
 
             T saveMask = T.And(accept, T.LessEqual(s.NextSaveTau, tauStop));
             if (T.Any(saveMask))
-                SaveInStep<TSolver, TTerm, TSink, T, TY, TC, TF>(saveMask, ref s, ref sink, term, k, fNew, tau, hUse, dir, tauStop, yEnd);
+                SaveInStep<TSolver, TTerm, TSink, T, TY, TC, TF>(saveMask, ref s, ref sink, term, ref k, fNew, tau, hUse, dir, tauStop, yEnd);
             if (TSink.RecordsSteps && T.Any(accept))
-                sink.Step<TSolver, TTerm, TC, TF>(accept, s.Member, t0, dir * tauStop, s.Y, yEnd, k, KEnd<TSolver, TTerm, T, TY, TC, TF>(term, k, fNew, t0, hReal));
+            {
+                TY kEndS = KEnd<TSolver, TTerm, T, TY, TC, TF>(term, k, fNew, t0, hReal);
+                TSolver.PrepareDense(term, t0, hReal, s.Y, ref k, kEndS);
+                if (TSolver.DenseEvaluations > 0) s.Stats.Nfe = T.Select(accept, s.Stats.Nfe + T.From(TSolver.DenseEvaluations), s.Stats.Nfe);
+                sink.Step<TSolver, TTerm, TC, TF>(accept, s.Member, t0, dir * tauStop, s.Y, yEnd, k, kEndS);
+            }
 
             if (TCtl.Adaptive)
             {
@@ -502,7 +509,7 @@ public static class Integrator
     /// <summary>Stores every save time inside the accepted step, by dense interpolation.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void SaveInStep<TSolver, TTerm, TSink, T, TY, TC, TF>(T m, ref LaneState<T, TY, TF> s, ref TSink sink, in TTerm term,
-        in RkStages<TY> k, in TF fNew, T tau, T hUse, T dir, T tauStop, in TY yEnd)
+        ref RkStages<TY> k, in TF fNew, T tau, T hUse, T dir, T tauStop, in TY yEnd)
         where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where TSink : struct, ISaveSink<T, TY>
@@ -511,6 +518,17 @@ public static class Integrator
         where TF : struct, IState<TF, T>
     {
         TY kEnd = KEnd<TSolver, TTerm, T, TY, TC, TF>(term, k, fNew, dir * tau, dir * hUse);
+        // A save at the step's end takes the end state itself; only saves strictly inside need the dense stages (save
+        // times increase, so an interior one, if any, comes first).
+        if (TSolver.DenseEvaluations > 0)
+        {
+            T interior = T.And(m, T.Less(s.NextSaveTau, tauStop));
+            if (T.Any(interior))
+            {
+                TSolver.PrepareDense(term, dir * tau, dir * hUse, s.Y, ref k, kEnd);
+                s.Stats.Nfe = T.Select(interior, s.Stats.Nfe + T.From(TSolver.DenseEvaluations), s.Stats.Nfe);
+            }
+        }
         T idx = s.SaveIndex;
         T ts = s.NextSaveTau;
         T safeH = T.Select(T.Less(T.Zero, hUse), hUse, T.One);

@@ -6,7 +6,8 @@ using Diffrax.Solvers.Terms;
 
 namespace Diffrax.Solvers.RungeKutta;
 
-/// <summary>The stage increments kᵢ = Prod(Vf(tᵢ, yᵢ), ΔC) of one step, kept for the error estimate and dense output.</summary>
+/// <summary>The stage increments kᵢ = Prod(Vf(tᵢ, yᵢ), ΔC) of one step, kept for the error estimate and dense output;
+/// slots after a tableau's stages hold the extra stages of its dense output (<see cref="IButcherTableau.DenseStages"/>).</summary>
 public struct RkStages<TY> where TY : struct
 {
     /// <summary>Stage 0.</summary>
@@ -37,6 +38,20 @@ public struct RkStages<TY> where TY : struct
     public TY K12;
     /// <summary>Stage 13.</summary>
     public TY K13;
+    /// <summary>Stage 14.</summary>
+    public TY K14;
+    /// <summary>Stage 15.</summary>
+    public TY K15;
+    /// <summary>Stage 16.</summary>
+    public TY K16;
+    /// <summary>Stage 17.</summary>
+    public TY K17;
+    /// <summary>Stage 18.</summary>
+    public TY K18;
+    /// <summary>Stage 19.</summary>
+    public TY K19;
+    /// <summary>Stage 20.</summary>
+    public TY K20;
 }
 
 /// <summary>
@@ -47,6 +62,9 @@ public static partial class ExplicitRungeKuttaEngine
 {
     /// <summary>Most stages a tableau may have.</summary>
     public const int MaxStages = 14;
+
+    /// <summary>Stage slots in <see cref="RkStages{TY}"/>: a tableau's stages plus its extra dense-output stages.</summary>
+    public const int Slots = 21;
 
     /// <summary>
     /// One step from (t0, y0) to t0 + h. <paramref name="f0"/> is the vector field at (t0, y0). Returns y1 in
@@ -316,7 +334,35 @@ public static partial class ExplicitRungeKuttaEngine
         if (TTab.Stages > 12) y = TY.Fma(TTab.DenseWeight(12, theta), k.K12, y);
         if (TTab.Stages > 13) y = TY.Fma(TTab.DenseWeight(13, theta), k.K13, y);
         y = TY.Fma(TTab.DenseWeight(TTab.Stages, theta), kEnd, y);
+        for (int m = 0; m < TTab.DenseStages; m++) y = TY.Fma(TTab.DenseWeight(TTab.Stages + 1 + m, theta), Get(k, TTab.Stages + m), y);
         return y;
+    }
+
+    /// <summary>
+    /// The extra stages of a bootstrapped dense output (<see cref="IButcherTableau.DenseStages"/>), stored after the
+    /// tableau's stages: extra stage m is Prod(Vf(t0 + DenseC(m)·h, y0 + Σⱼ DenseA(m, j)·inputⱼ), ΔC), where input j is
+    /// stage j (j &lt; Stages), k_end (j = Stages) or extra stage j − Stages − 1.
+    /// </summary>
+    public static void PrepareDense<TTab, TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
+        where TTab : struct, IButcherTableau
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        if (TTab.DenseStages == 0) return;
+        TC control = term.Contr(t0, t0 + h);
+        int s = TTab.Stages;
+        for (int m = 0; m < TTab.DenseStages; m++)
+        {
+            TY y = y0;
+            for (int j = 0; j <= s + m; j++)
+            {
+                double a = TTab.DenseA(m, j);
+                if (a != 0) y = TY.Fma(T.From(a), j < s ? Get(k, j) : j == s ? kEnd : Get(k, j - 1), y);
+            }
+            Set(ref k, s + m, term.Prod(term.Vf(T.Fma(T.From(TTab.DenseC(m)), h, t0), y), control));
+        }
     }
 
     /// <summary>Stage <paramref name="i"/> of <paramref name="k"/> (host side; the engine itself never indexes).</summary>
@@ -336,6 +382,13 @@ public static partial class ExplicitRungeKuttaEngine
         11 => k.K11,
         12 => k.K12,
         13 => k.K13,
+        14 => k.K14,
+        15 => k.K15,
+        16 => k.K16,
+        17 => k.K17,
+        18 => k.K18,
+        19 => k.K19,
+        20 => k.K20,
         _ => throw new ArgumentOutOfRangeException(nameof(i)),
     };
 
@@ -358,6 +411,13 @@ public static partial class ExplicitRungeKuttaEngine
             case 11: k.K11 = value; break;
             case 12: k.K12 = value; break;
             case 13: k.K13 = value; break;
+            case 14: k.K14 = value; break;
+            case 15: k.K15 = value; break;
+            case 16: k.K16 = value; break;
+            case 17: k.K17 = value; break;
+            case 18: k.K18 = value; break;
+            case 19: k.K19 = value; break;
+            case 20: k.K20 = value; break;
             default: throw new ArgumentOutOfRangeException(nameof(i));
         }
     }

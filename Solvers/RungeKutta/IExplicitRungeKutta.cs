@@ -15,7 +15,9 @@ namespace Diffrax.Solvers.RungeKutta;
 /// field times the step's control (for an ODE, h·f). The step is <c>y1 = y0 + Σ B(i)·kᵢ</c> and the embedded
 /// error estimate is <c>Σ E(i)·kᵢ</c> with <c>E = b − b̂</c>. Dense output is
 /// <c>y(t0 + θh) = y0 + Σᵢ DenseWeight(i, θ)·kᵢ + DenseWeight(Stages, θ)·k_end</c>, where <c>k_end</c> is the
-/// vector field at (t1, y1) times the control (for FSAL methods it equals the last stage).
+/// vector field at (t1, y1) times the control (for FSAL methods it equals the last stage). A bootstrapped dense
+/// output adds <c>DenseStages</c> extra stages, evaluated only when dense output is needed, with weights
+/// <c>DenseWeight(Stages + 1 + m, θ)</c>.
 /// </remarks>
 public interface IButcherTableau
 {
@@ -39,8 +41,23 @@ public interface IButcherTableau
     static abstract double C(int i);
     /// <summary>Error weight bᵢ − b̂ᵢ.</summary>
     static abstract double E(int i);
-    /// <summary>Weight of stage i (or of k_end when i = Stages) in the dense output at fraction θ of the step.</summary>
+    /// <summary>
+    /// Weight of stage i (of k_end when i = Stages, of extra dense stage m when i = Stages + 1 + m) in the dense
+    /// output at fraction θ of the step.
+    /// </summary>
     static abstract T DenseWeight<T>(int i, T theta) where T : struct, IScalar<T>;
+    /// <summary>
+    /// Extra stages of the dense output (0 for an interpolant built from the step's own stages): a lower-order
+    /// interpolant gives states inside the step, and the fields there lift the interpolant's order (bootstrapping).
+    /// </summary>
+    static virtual int DenseStages => 0;
+    /// <summary>
+    /// Coefficient of input j in the state of extra dense stage m: input j is stage j (j &lt; Stages), k_end
+    /// (j = Stages) or extra stage j − Stages − 1.
+    /// </summary>
+    static virtual double DenseA(int m, int j) => 0;
+    /// <summary>Node of extra dense stage m.</summary>
+    static virtual double DenseC(int m) => 0;
 }
 
 /// <summary>
@@ -65,6 +82,17 @@ public interface IExplicitRungeKutta : IButcherTableau
     /// inlined into its caller: the runs of constant steps in <see cref="Integrate.Integrator.RunGroups"/>.
     /// </summary>
     static abstract void Advance<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>;
+
+    /// <summary>
+    /// Computes the extra dense stages (<see cref="IButcherTableau.DenseStages"/>) of the step just taken into the
+    /// slots after its stages; see <see cref="ExplicitRungeKuttaEngine.PrepareDense"/>. Call before
+    /// <see cref="Interpolate"/>.
+    /// </summary>
+    static abstract void PrepareDense<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where T : struct, IScalar<T>
         where TY : struct, IState<TY, T>
@@ -124,6 +152,17 @@ public static class TableauCheck
             if (TTab.C(s - 1) != 1) Fail<TTab>("is FSAL but its last node is not 1");
             for (int j = 0; j < s - 1; j++)
                 if (Math.Abs(TTab.A(s - 1, j) - TTab.B(j)) > tol) Fail<TTab>($"is FSAL but a[{s - 1},{j}] differs from b[{j}]");
+        }
+        if (s + TTab.DenseStages > ExplicitRungeKuttaEngine.Slots)
+            Fail<TTab>($"has {s} stages and {TTab.DenseStages} dense stages; the stage buffer holds {ExplicitRungeKuttaEngine.Slots}");
+        for (int m = 0; m < TTab.DenseStages; m++)
+        {
+            double row = 0;
+            for (int j = 0; j <= s + m; j++) row += TTab.DenseA(m, j);
+            // Each input is a field times the control, so the coefficients of a consistent state sum to its node.
+            if (Math.Abs(row - TTab.DenseC(m)) > 1e-9) Fail<TTab>($"dense stage {m}: coefficients sum to {row} but its node is {TTab.DenseC(m)}");
+            double x1 = TTab.DenseWeight(s + 1 + m, new F64(1.0)).V, x0 = TTab.DenseWeight(s + 1 + m, new F64(0.0)).V;
+            if (Math.Abs(x1) > 1e-9 || Math.Abs(x0) > 1e-12) Fail<TTab>($"dense weight of extra stage {m} is {x0} at θ=0 and {x1} at θ=1, not 0");
         }
         double endW = TTab.DenseWeight(s, new F64(1.0)).V;
         for (int i = 0; i < s; i++)

@@ -37,6 +37,8 @@ public struct Euler : IExplicitRungeKutta
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double E(int i) => i switch {  _ => 0.0 };
+    /// <inheritdoc/>
+    public static int DenseStages => 0;
     /// <summary>Dense-output weight of stage 0 at fraction θ of the step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T W0<T>(T theta) where T : struct, IScalar<T>
@@ -93,6 +95,10 @@ public struct Euler : IExplicitRungeKutta
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void PrepareDense<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
+        where TTerm : struct, ITerm<T, TY, TC, TF> where T : struct, IScalar<T> where TY : struct, IState<TY, T> where TF : struct, IState<TF, T> { }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TY Interpolate<T, TY>(T theta, in TY y0, in RkStages<TY> k, in TY kEnd)
         where T : struct, IScalar<T>
         where TY : struct, IState<TY, T>
@@ -135,6 +141,8 @@ public struct Heun : IExplicitRungeKutta
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double E(int i) => i switch { 0 => 0.5, 1 => -0.5, _ => 0.0 };
+    /// <inheritdoc/>
+    public static int DenseStages => 0;
     /// <summary>Dense-output weight of stage 0 at fraction θ of the step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T W0<T>(T theta) where T : struct, IScalar<T>
@@ -216,6 +224,10 @@ public struct Heun : IExplicitRungeKutta
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void PrepareDense<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
+        where TTerm : struct, ITerm<T, TY, TC, TF> where T : struct, IScalar<T> where TY : struct, IState<TY, T> where TF : struct, IState<TF, T> { }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TY Interpolate<T, TY>(T theta, in TY y0, in RkStages<TY> k, in TY kEnd)
         where T : struct, IScalar<T>
         where TY : struct, IState<TY, T>
@@ -259,6 +271,8 @@ public struct Midpoint : IExplicitRungeKutta
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double E(int i) => i switch { 0 => 1.0, 1 => -1.0, _ => 0.0 };
+    /// <inheritdoc/>
+    public static int DenseStages => 0;
     /// <summary>Dense-output weight of stage 0 at fraction θ of the step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T W0<T>(T theta) where T : struct, IScalar<T>
@@ -338,6 +352,10 @@ public struct Midpoint : IExplicitRungeKutta
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void PrepareDense<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
+        where TTerm : struct, ITerm<T, TY, TC, TF> where T : struct, IScalar<T> where TY : struct, IState<TY, T> where TF : struct, IState<TF, T> { }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TY Interpolate<T, TY>(T theta, in TY y0, in RkStages<TY> k, in TY kEnd)
         where T : struct, IScalar<T>
         where TY : struct, IState<TY, T>
@@ -381,6 +399,8 @@ public struct Ralston : IExplicitRungeKutta
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double E(int i) => i switch { 0 => 0.75, 1 => -0.75, _ => 0.0 };
+    /// <inheritdoc/>
+    public static int DenseStages => 0;
     /// <summary>Dense-output weight of stage 0 at fraction θ of the step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T W0<T>(T theta) where T : struct, IScalar<T>
@@ -462,6 +482,10 @@ public struct Ralston : IExplicitRungeKutta
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void PrepareDense<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
+        where TTerm : struct, ITerm<T, TY, TC, TF> where T : struct, IScalar<T> where TY : struct, IState<TY, T> where TF : struct, IState<TF, T> { }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TY Interpolate<T, TY>(T theta, in TY y0, in RkStages<TY> k, in TY kEnd)
         where T : struct, IScalar<T>
         where TY : struct, IState<TY, T>
@@ -507,6 +531,8 @@ public struct Rk4 : IExplicitRungeKutta
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double E(int i) => i switch {  _ => 0.0 };
+    /// <inheritdoc/>
+    public static int DenseStages => 0;
     /// <summary>Dense-output weight of stage 0 at fraction θ of the step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T W0<T>(T theta) where T : struct, IScalar<T>
@@ -623,6 +649,10 @@ public struct Rk4 : IExplicitRungeKutta
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void PrepareDense<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
+        where TTerm : struct, ITerm<T, TY, TC, TF> where T : struct, IScalar<T> where TY : struct, IState<TY, T> where TF : struct, IState<TF, T> { }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TY Interpolate<T, TY>(T theta, in TY y0, in RkStages<TY> k, in TY kEnd)
         where T : struct, IScalar<T>
         where TY : struct, IState<TY, T>
@@ -670,6 +700,8 @@ public struct Bosh3 : IExplicitRungeKutta
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double E(int i) => i switch { 0 => -0.06944444444444445, 1 => 0.08333333333333333, 2 => 0.1111111111111111, 3 => -0.125, _ => 0.0 };
+    /// <inheritdoc/>
+    public static int DenseStages => 0;
     /// <summary>Dense-output weight of stage 0 at fraction θ of the step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T W0<T>(T theta) where T : struct, IScalar<T>
@@ -789,6 +821,10 @@ public struct Bosh3 : IExplicitRungeKutta
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void PrepareDense<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
+        where TTerm : struct, ITerm<T, TY, TC, TF> where T : struct, IScalar<T> where TY : struct, IState<TY, T> where TF : struct, IState<TF, T> { }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TY Interpolate<T, TY>(T theta, in TY y0, in RkStages<TY> k, in TY kEnd)
         where T : struct, IScalar<T>
         where TY : struct, IState<TY, T>
@@ -803,7 +839,7 @@ public struct Bosh3 : IExplicitRungeKutta
     }
 }
 
-/// <summary>Dormand–Prince 5(4) (1980) with Shampine's (1986) continuous extension: seven stages with FSAL, fifth order, embedded fourth-order estimate, fourth-order interpolant.</summary>
+/// <summary>Dormand–Prince 5(4) (1980): seven stages with FSAL, fifth order, embedded fourth-order estimate; fifth-order dense output bootstrapped from Shampine's (1986) fourth-order continuous extension with two extra stages.</summary>
 public struct Dopri5 : IExplicitRungeKutta
 {
     /// <inheritdoc/>
@@ -817,7 +853,7 @@ public struct Dopri5 : IExplicitRungeKutta
     /// <inheritdoc/>
     public static bool Fsal => true;
     /// <inheritdoc/>
-    public static int DenseOrder => 4;
+    public static int DenseOrder => 5;
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double A(int i, int j) => i switch
@@ -839,80 +875,75 @@ public struct Dopri5 : IExplicitRungeKutta
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double E(int i) => i switch { 0 => 0.0012326388888888888, 2 => -0.0042527702905061394, 3 => 0.03697916666666667, 4 => -0.05086379716981132, 5 => 0.0419047619047619, 6 => -0.025, _ => 0.0 };
+    /// <inheritdoc/>
+    public static int DenseStages => 2;
+    /// <inheritdoc/>
+    public static double DenseA(int i, int j) => i switch
+    {
+            0 => j switch { 0 => 0.11612336096857857, 2 => 0.2485883975500906, 3 => -0.11197818328832129, 4 => 0.09034357663620032, 5 => -0.05332253121361709, 6 => 0.04357871268040218, _ => 0.0 },
+            1 => j switch { 0 => 0.08593431775870183, 2 => 0.4648873559874138, 3 => 0.20148632288451768, 4 => -0.06487458374115784, 5 => 0.009728615170862487, 6 => -0.030495361393671722, _ => 0.0 },
+        _ => 0.0,
+    };
+    /// <inheritdoc/>
+    public static double DenseC(int i) => i switch { 0 => 0.3333333333333333, 1 => 0.6666666666666666, _ => 0.0 };
     /// <summary>Dense-output weight of stage 0 at fraction θ of the step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T W0<T>(T theta) where T : struct, IScalar<T>
     {
-        // Quartic through y0, y1, y'(0), y'(1) and Shampine's midpoint value y0 + Σ cmidᵢ kᵢ, as weights on kᵢ.
-        T t = theta, t2 = theta * theta, t3 = t2 * theta, t4 = t2 * t2;
-        T w = T.From(0.09114583333333333) * (T.From(-5.0) * t2 + T.From(14.0) * t3 - T.From(8.0) * t4)
-            + T.From(0.10013431883002395) * (T.From(16.0) * t2 - T.From(32.0) * t3 + T.From(16.0) * t4);
-        w = w + t - T.From(4.0) * t2 + T.From(5.0) * t3 - T.From(2.0) * t4;
-        return w;
-    }
-    /// <summary>Dense-output weight of stage 1 at fraction θ of the step.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T W1<T>(T theta) where T : struct, IScalar<T>
-    {
-        // Quartic through y0, y1, y'(0), y'(1) and Shampine's midpoint value y0 + Σ cmidᵢ kᵢ, as weights on kᵢ.
-        T t = theta, t2 = theta * theta, t3 = t2 * theta, t4 = t2 * t2;
-        T w = T.From(0.0) * (T.From(-5.0) * t2 + T.From(14.0) * t3 - T.From(8.0) * t4)
-            + T.From(0.0) * (T.From(16.0) * t2 - T.From(32.0) * t3 + T.From(16.0) * t4);
-        return w;
+        T t = theta;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.From(1.828125), t, T.From(-5.6953125)), t, T.From(6.723958333333333)), t, T.From(-3.765625)), t, T.From(1.0)) * t;
     }
     /// <summary>Dense-output weight of stage 2 at fraction θ of the step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T W2<T>(T theta) where T : struct, IScalar<T>
     {
-        // Quartic through y0, y1, y'(0), y'(1) and Shampine's midpoint value y0 + Σ cmidᵢ kᵢ, as weights on kᵢ.
-        T t = theta, t2 = theta * theta, t3 = t2 * theta, t4 = t2 * t2;
-        T w = T.From(0.44923629829290207) * (T.From(-5.0) * t2 + T.From(14.0) * t3 - T.From(8.0) * t4)
-            + T.From(0.3918321794184259) * (T.From(16.0) * t2 - T.From(32.0) * t3 + T.From(16.0) * t4);
-        return w;
+        T t = theta;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.From(-24.258760107816713), t, T.From(60.64690026954178)), t, T.From(-49.41599281221923)), t, T.From(13.477088948787062)), t, T.From(0.0)) * t;
     }
     /// <summary>Dense-output weight of stage 3 at fraction θ of the step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T W3<T>(T theta) where T : struct, IScalar<T>
     {
-        // Quartic through y0, y1, y'(0), y'(1) and Shampine's midpoint value y0 + Σ cmidᵢ kᵢ, as weights on kᵢ.
-        T t = theta, t2 = theta * theta, t3 = t2 * theta, t4 = t2 * t2;
-        T w = T.From(0.6510416666666666) * (T.From(-5.0) * t2 + T.From(14.0) * t3 - T.From(8.0) * t4)
-            + T.From(-0.02982460176594817) * (T.From(16.0) * t2 - T.From(32.0) * t3 + T.From(16.0) * t4);
-        return w;
+        T t = theta;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.From(-35.15625), t, T.From(87.890625)), t, T.From(-71.61458333333333)), t, T.From(19.53125)), t, T.From(0.0)) * t;
     }
     /// <summary>Dense-output weight of stage 4 at fraction θ of the step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T W4<T>(T theta) where T : struct, IScalar<T>
     {
-        // Quartic through y0, y1, y'(0), y'(1) and Shampine's midpoint value y0 + Σ cmidᵢ kᵢ, as weights on kᵢ.
-        T t = theta, t2 = theta * theta, t3 = t2 * theta, t4 = t2 * t2;
-        T w = T.From(-0.322376179245283) * (T.From(-5.0) * t2 + T.From(14.0) * t3 - T.From(8.0) * t4)
-            + T.From(0.05893268337240795) * (T.From(16.0) * t2 - T.From(32.0) * t3 + T.From(16.0) * t4);
-        return w;
+        T t = theta;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.From(17.408313679245282), t, T.From(-43.520784198113205)), t, T.From(35.461379716981135)), t, T.From(-9.67128537735849)), t, T.From(0.0)) * t;
     }
     /// <summary>Dense-output weight of stage 5 at fraction θ of the step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T W5<T>(T theta) where T : struct, IScalar<T>
     {
-        // Quartic through y0, y1, y'(0), y'(1) and Shampine's midpoint value y0 + Σ cmidᵢ kᵢ, as weights on kᵢ.
-        T t = theta, t2 = theta * theta, t3 = t2 * theta, t4 = t2 * t2;
-        T w = T.From(0.13095238095238096) * (T.From(-5.0) * t2 + T.From(14.0) * t3 - T.From(8.0) * t4)
-            + T.From(-0.04497888809104361) * (T.From(16.0) * t2 - T.From(32.0) * t3 + T.From(16.0) * t4);
-        return w;
+        T t = theta;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.From(-7.071428571428571), t, T.From(17.678571428571427)), t, T.From(-14.404761904761905)), t, T.From(3.9285714285714284)), t, T.From(0.0)) * t;
     }
-    /// <summary>Dense-output weight of stage 6 at fraction θ of the step.</summary>
+    /// <summary>Dense-output weight of k_end at fraction θ of the step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T W6<T>(T theta) where T : struct, IScalar<T>
+    public static T WEnd<T>(T theta) where T : struct, IScalar<T>
     {
-        // Quartic through y0, y1, y'(0), y'(1) and Shampine's midpoint value y0 + Σ cmidᵢ kᵢ, as weights on kᵢ.
-        T t = theta, t2 = theta * theta, t3 = t2 * theta, t4 = t2 * t2;
-        T w = T.From(0.0) * (T.From(-5.0) * t2 + T.From(14.0) * t3 - T.From(8.0) * t4)
-            + T.From(0.023904308236133973) * (T.From(16.0) * t2 - T.From(32.0) * t3 + T.From(16.0) * t4);
-        w = w + t2 - T.From(3.0) * t3 + T.From(2.0) * t4;
-        return w;
+        T t = theta;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.From(6.75), t, T.From(-15.75)), t, T.From(12.25)), t, T.From(-3.25)), t, T.From(0.0)) * t;
+    }
+    /// <summary>Dense-output weight of extra dense stage 0 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T WX0<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t = theta;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.From(20.25), t, T.From(-47.25)), t, T.From(33.75)), t, T.From(-6.75)), t, T.From(0.0)) * t;
+    }
+    /// <summary>Dense-output weight of extra dense stage 1 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T WX1<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t = theta;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.From(20.25), t, T.From(-54.0)), t, T.From(47.25)), t, T.From(-13.5)), t, T.From(0.0)) * t;
     }
     /// <inheritdoc/>
-    public static T DenseWeight<T>(int i, T theta) where T : struct, IScalar<T> => i switch { 0 => W0(theta), 1 => W1(theta), 2 => W2(theta), 3 => W3(theta), 4 => W4(theta), 5 => W5(theta), 6 => W6(theta), _ => T.Zero };
+    public static T DenseWeight<T>(int i, T theta) where T : struct, IScalar<T> => i switch { 0 => W0(theta), 2 => W2(theta), 3 => W3(theta), 4 => W4(theta), 5 => W5(theta), 7 => WEnd(theta), 8 => WX0(theta), 9 => WX1(theta), _ => T.Zero };
     /// <inheritdoc/>
     // Its own JIT root: inlined into the integrate loop it would exhaust the JIT inlining budget (measured).
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
@@ -1038,6 +1069,32 @@ public struct Dopri5 : IExplicitRungeKutta
         y1 = yNew;
     }
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void PrepareDense<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TC control = term.Contr(t0, t0 + h);
+        TY yx0 = y0;
+        yx0 = TY.Fma(T.From(0.11612336096857857), k.K0, yx0);
+        yx0 = TY.Fma(T.From(0.2485883975500906), k.K2, yx0);
+        yx0 = TY.Fma(T.From(-0.11197818328832129), k.K3, yx0);
+        yx0 = TY.Fma(T.From(0.09034357663620032), k.K4, yx0);
+        yx0 = TY.Fma(T.From(-0.05332253121361709), k.K5, yx0);
+        yx0 = TY.Fma(T.From(0.04357871268040218), k.K6, yx0);
+        k.K7 = term.Prod(term.Vf(T.Fma(T.From(0.3333333333333333), h, t0), yx0), control);
+        TY yx1 = y0;
+        yx1 = TY.Fma(T.From(0.08593431775870183), k.K0, yx1);
+        yx1 = TY.Fma(T.From(0.4648873559874138), k.K2, yx1);
+        yx1 = TY.Fma(T.From(0.20148632288451768), k.K3, yx1);
+        yx1 = TY.Fma(T.From(-0.06487458374115784), k.K4, yx1);
+        yx1 = TY.Fma(T.From(0.009728615170862487), k.K5, yx1);
+        yx1 = TY.Fma(T.From(-0.030495361393671722), k.K6, yx1);
+        k.K8 = term.Prod(term.Vf(T.Fma(T.From(0.6666666666666666), h, t0), yx1), control);
+    }
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TY Interpolate<T, TY>(T theta, in TY y0, in RkStages<TY> k, in TY kEnd)
         where T : struct, IScalar<T>
@@ -1045,17 +1102,18 @@ public struct Dopri5 : IExplicitRungeKutta
     {
         TY y = y0;
         y = TY.Fma(W0(theta), k.K0, y);
-        y = TY.Fma(W1(theta), k.K1, y);
         y = TY.Fma(W2(theta), k.K2, y);
         y = TY.Fma(W3(theta), k.K3, y);
         y = TY.Fma(W4(theta), k.K4, y);
         y = TY.Fma(W5(theta), k.K5, y);
-        y = TY.Fma(W6(theta), k.K6, y);
+        y = TY.Fma(WEnd(theta), kEnd, y);
+        y = TY.Fma(WX0(theta), k.K7, y);
+        y = TY.Fma(WX1(theta), k.K8, y);
         return y;
     }
 }
 
-/// <summary>Tsitouras 5(4) (2011): seven stages with FSAL, fifth order, embedded fourth-order estimate, fourth-order interpolant.</summary>
+/// <summary>Tsitouras 5(4) (2011): seven stages with FSAL, fifth order, embedded fourth-order estimate; fifth-order dense output bootstrapped from Tsitouras' fourth-order interpolant with two extra stages.</summary>
 public struct Tsit5 : IExplicitRungeKutta
 {
     /// <inheritdoc/>
@@ -1069,7 +1127,7 @@ public struct Tsit5 : IExplicitRungeKutta
     /// <inheritdoc/>
     public static bool Fsal => true;
     /// <inheritdoc/>
-    public static int DenseOrder => 4;
+    public static int DenseOrder => 5;
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double A(int i, int j) => i switch
@@ -1091,57 +1149,82 @@ public struct Tsit5 : IExplicitRungeKutta
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double E(int i) => i switch { 0 => 0.0017800110522257773, 1 => 0.0008164344596567463, 2 => -0.007880878010261994, 3 => 0.1447110071732629, 4 => -0.5823571654525552, 5 => 0.45808210592918686, 6 => -0.015151515151515152, _ => 0.0 };
+    /// <inheritdoc/>
+    public static int DenseStages => 2;
+    /// <inheritdoc/>
+    public static double DenseA(int i, int j) => i switch
+    {
+            0 => j switch { 0 => 0.12115212484275657, 1 => 0.007614814814814814, 2 => 0.24740977532480865, 3 => -0.45966952470124733, 4 => 1.4867484941619684, 5 => -1.1193050671591502, 6 => 0.04938271604938272, _ => 0.0 },
+            1 => j switch { 0 => 0.09352212368108426, 1 => 0.012429629629629634, 2 => 0.4784677551540122, 3 => 0.20429756653388748, 4 => -0.0973590503072559, 6 => -0.024691358024691357, _ => 0.0 },
+        _ => 0.0,
+    };
+    /// <inheritdoc/>
+    public static double DenseC(int i) => i switch { 0 => 0.3333333333333333, 1 => 0.6666666666666666, _ => 0.0 };
     /// <summary>Dense-output weight of stage 0 at fraction θ of the step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T W0<T>(T theta) where T : struct, IScalar<T>
     {
-        T t = theta, t2 = theta * theta;
-        return T.From(-1.0530884977290216) * t * (t - T.From(1.3299890189751412)) * (t2 - T.From(1.4364028541716351) * t + T.From(0.7139816917074209));
+        T t = theta;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.From(1.5411185918244776), t, T.From(-4.977796479561194)), t, T.From(6.139315650012825)), t, T.From(-3.606176995458043)), t, T.From(1.0)) * t;
     }
     /// <summary>Dense-output weight of stage 1 at fraction θ of the step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T W1<T>(T theta) where T : struct, IScalar<T>
     {
-        T t = theta, t2 = theta * theta;
-        return T.From(0.1017) * t2 * (t2 - T.From(2.1966568338249754) * t + T.From(1.2949852507374631));
+        T t = theta;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.From(-0.54), t, T.From(1.35)), t, T.From(-1.1)), t, T.From(0.3)), t, T.From(0.0)) * t;
     }
     /// <summary>Dense-output weight of stage 2 at fraction θ of the step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T W2<T>(T theta) where T : struct, IScalar<T>
     {
-        T t = theta, t2 = theta * theta;
-        return T.From(2.490627285651252793) * t2 * (t2 - T.From(2.38535645472061657) * t + T.From(1.57803468208092486));
+        T t = theta;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.From(-25.91404112238298), t, T.From(64.78510280595745)), t, T.From(-52.78786154559496)), t, T.From(14.396689512434989)), t, T.From(0.0)) * t;
     }
     /// <summary>Dense-output weight of stage 3 at fraction θ of the step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T W3<T>(T theta) where T : struct, IScalar<T>
     {
-        T t = theta, t2 = theta * theta;
-        return T.From(-16.54810288924490272) * (t - T.From(1.21712927295533244)) * (t - T.From(0.61620406037800089)) * t2;
+        T t = theta;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.From(-74.46646300160207), t, T.From(186.16615750400516)), t, T.From(-151.6909431514116)), t, T.From(41.370257223112255)), t, T.From(0.0)) * t;
     }
     /// <summary>Dense-output weight of stage 4 at fraction θ of the step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T W4<T>(T theta) where T : struct, IScalar<T>
     {
-        T t = theta, t2 = theta * theta;
-        return T.From(47.37952196281928122) * (t - T.From(1.203071208372362603)) * (t - T.From(0.658047292653547382)) * t2;
+        T t = theta;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.From(177.66375383354836), t, T.From(-444.1593845838709)), t, T.From(361.9076466979689)), t, T.From(-98.70208546308243)), t, T.From(0.0)) * t;
     }
     /// <summary>Dense-output weight of stage 5 at fraction θ of the step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T W5<T>(T theta) where T : struct, IScalar<T>
     {
-        T t = theta, t2 = theta * theta;
-        return T.From(-34.87065786149660974) * (t - T.From(1.2)) * (t - T.From(0.666666666666666667)) * t2;
+        T t = theta;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.From(-125.53436830138779), t, T.From(313.83592075346945)), t, T.From(-255.71815765097512)), t, T.From(69.74131572299322)), t, T.From(0.0)) * t;
     }
-    /// <summary>Dense-output weight of stage 6 at fraction θ of the step.</summary>
+    /// <summary>Dense-output weight of k_end at fraction θ of the step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T W6<T>(T theta) where T : struct, IScalar<T>
+    public static T WEnd<T>(T theta) where T : struct, IScalar<T>
     {
-        T t = theta, t2 = theta * theta;
-        return T.From(2.5) * (t - T.One) * (t - T.From(0.6)) * t2;
+        T t = theta;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.From(6.75), t, T.From(-15.75)), t, T.From(12.25)), t, T.From(-3.25)), t, T.From(0.0)) * t;
+    }
+    /// <summary>Dense-output weight of extra dense stage 0 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T WX0<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t = theta;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.From(20.25), t, T.From(-47.25)), t, T.From(33.75)), t, T.From(-6.75)), t, T.From(0.0)) * t;
+    }
+    /// <summary>Dense-output weight of extra dense stage 1 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T WX1<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t = theta;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.From(20.25), t, T.From(-54.0)), t, T.From(47.25)), t, T.From(-13.5)), t, T.From(0.0)) * t;
     }
     /// <inheritdoc/>
-    public static T DenseWeight<T>(int i, T theta) where T : struct, IScalar<T> => i switch { 0 => W0(theta), 1 => W1(theta), 2 => W2(theta), 3 => W3(theta), 4 => W4(theta), 5 => W5(theta), 6 => W6(theta), _ => T.Zero };
+    public static T DenseWeight<T>(int i, T theta) where T : struct, IScalar<T> => i switch { 0 => W0(theta), 1 => W1(theta), 2 => W2(theta), 3 => W3(theta), 4 => W4(theta), 5 => W5(theta), 7 => WEnd(theta), 8 => WX0(theta), 9 => WX1(theta), _ => T.Zero };
     /// <inheritdoc/>
     // Its own JIT root: inlined into the integrate loop it would exhaust the JIT inlining budget (measured).
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
@@ -1270,6 +1353,33 @@ public struct Tsit5 : IExplicitRungeKutta
         y1 = yNew;
     }
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void PrepareDense<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TC control = term.Contr(t0, t0 + h);
+        TY yx0 = y0;
+        yx0 = TY.Fma(T.From(0.12115212484275657), k.K0, yx0);
+        yx0 = TY.Fma(T.From(0.007614814814814814), k.K1, yx0);
+        yx0 = TY.Fma(T.From(0.24740977532480865), k.K2, yx0);
+        yx0 = TY.Fma(T.From(-0.45966952470124733), k.K3, yx0);
+        yx0 = TY.Fma(T.From(1.4867484941619684), k.K4, yx0);
+        yx0 = TY.Fma(T.From(-1.1193050671591502), k.K5, yx0);
+        yx0 = TY.Fma(T.From(0.04938271604938272), k.K6, yx0);
+        k.K7 = term.Prod(term.Vf(T.Fma(T.From(0.3333333333333333), h, t0), yx0), control);
+        TY yx1 = y0;
+        yx1 = TY.Fma(T.From(0.09352212368108426), k.K0, yx1);
+        yx1 = TY.Fma(T.From(0.012429629629629634), k.K1, yx1);
+        yx1 = TY.Fma(T.From(0.4784677551540122), k.K2, yx1);
+        yx1 = TY.Fma(T.From(0.20429756653388748), k.K3, yx1);
+        yx1 = TY.Fma(T.From(-0.0973590503072559), k.K4, yx1);
+        yx1 = TY.Fma(T.From(-0.024691358024691357), k.K6, yx1);
+        k.K8 = term.Prod(term.Vf(T.Fma(T.From(0.6666666666666666), h, t0), yx1), control);
+    }
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TY Interpolate<T, TY>(T theta, in TY y0, in RkStages<TY> k, in TY kEnd)
         where T : struct, IScalar<T>
@@ -1282,12 +1392,14 @@ public struct Tsit5 : IExplicitRungeKutta
         y = TY.Fma(W3(theta), k.K3, y);
         y = TY.Fma(W4(theta), k.K4, y);
         y = TY.Fma(W5(theta), k.K5, y);
-        y = TY.Fma(W6(theta), k.K6, y);
+        y = TY.Fma(WEnd(theta), kEnd, y);
+        y = TY.Fma(WX0(theta), k.K7, y);
+        y = TY.Fma(WX1(theta), k.K8, y);
         return y;
     }
 }
 
-/// <summary>Prince–Dormand 8(7) RK8(7)13M (1981): fourteen stages with FSAL, eighth order, embedded seventh-order estimate, fifth-order interpolant.</summary>
+/// <summary>Prince–Dormand 8(7) RK8(7)13M (1981): fourteen stages with FSAL, eighth order, embedded seventh-order estimate; seventh-order dense output bootstrapped from the Bogacki–Shampine (1990) fifth-order interpolant with seven extra stages.</summary>
 public struct Dopri8 : IExplicitRungeKutta
 {
     /// <inheritdoc/>
@@ -1301,7 +1413,7 @@ public struct Dopri8 : IExplicitRungeKutta
     /// <inheritdoc/>
     public static bool Fsal => true;
     /// <inheritdoc/>
-    public static int DenseOrder => 5;
+    public static int DenseOrder => 7;
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double A(int i, int j) => i switch
@@ -1330,78 +1442,122 @@ public struct Dopri8 : IExplicitRungeKutta
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double E(int i) => i switch { 0 => 0.012194277465176748, 5 => 0.7731539478765578, 6 => -0.07192809284993823, 7 => -1.763834521196444, 8 => 1.787182038027448, 9 => -0.7829855527544889, 10 => 0.07877188662899605, 11 => -0.28255398319730723, 12 => 0.25, _ => 0.0 };
+    /// <inheritdoc/>
+    public static int DenseStages => 7;
+    /// <inheritdoc/>
+    public static double DenseA(int i, int j) => i switch
+    {
+            0 => j switch { 0 => 0.04694156470786626, 5 => -0.03040595035027044, 6 => 0.20211674849956845, 7 => 0.05459111737141025, 8 => -0.030992865981180784, 9 => 0.008190780883064228, 10 => -0.0010528838505821925, 11 => 0.04099275828751303, 12 => -0.03911724359569668, 13 => -0.001264025971691951, _ => 0.0 },
+            1 => j switch { 0 => 0.04103130360739393, 5 => 0.05100562801991382, 6 => 0.2388930677412202, 7 => 0.3096870143996103, 8 => -0.2172325471755352, 9 => 0.07833405679331928, 10 => -0.0018614369715579948, 11 => 0.007072844202678841, 12 => 0.00690847373200576, 13 => -0.013838404349047373, _ => 0.0 },
+            2 => j switch { 0 => 0.039012946224739276, 5 => -0.05287586153728361, 6 => 0.24991049297003798, 7 => 0.5426893698754757, 8 => -0.3179857441603534, 9 => 0.21166764375044322, 10 => -0.008304454582221706, 11 => 0.01784481210244119, 12 => -0.040436257698296174, 13 => 0.025143719721690553, _ => 0.0 },
+            3 => j switch { 0 => 0.10066490734595782, 5 => 0.035968598430394266, 6 => -0.15522785926297347, 7 => -0.4563251606018493, 8 => 0.49281047590461197, 9 => -0.4284676043774318, 10 => -0.10260672865536641, 11 => 0.15444737121665694, 12 => -0.16216, 14 => 0.06084266666666667, 15 => 0.45438293333333335, 16 => -0.196608, 17 => 0.40227840000000004, _ => 0.0 },
+            4 => j switch { 0 => 0.0944012845355365, 5 => 0.028391592248954524, 6 => -0.1225281572870042, 7 => -0.3601974627345628, 8 => 0.388996922273004, 9 => -0.3382082718322106, 10 => -0.08099199104518315, 11 => 0.12191208384146575, 12 => -0.128, 14 => 0.048383999999999996, 15 => 0.5505024, 16 => -0.11059199999999998, 17 => 0.30792959999999997, _ => 0.0 },
+            5 => j switch { 0 => 0.09329619556261919, 5 => 0.027309162794463136, 6 => -0.11785677129043717, 7 => -0.34646493446780763, 8 => 0.3741664146113457, 9 => -0.3253140814686076, 10 => -0.07790417138658554, 11 => 0.11726418564500987, 12 => -0.12312, 14 => 0.046464, 15 => 0.5505024, 16 => 0.07372799999999999, 17 => 0.30792959999999997, _ => 0.0 },
+            6 => j switch { 0 => 0.08377912519563606, 5 => 0.012492300589539979, 6 => -0.053912389206281795, 7 => -0.15848688360320748, 8 => 0.17115864580012158, 9 => -0.14881163960617252, 10 => -0.03563647605988055, 11 => 0.05364131689024488, 12 => -0.056319999999999946, 14 => 0.026282666666666652, 15 => 0.45438293333333324, 16 => 0.04915199999999998, 17 => 0.4022784, _ => 0.0 },
+        _ => 0.0,
+    };
+    /// <inheritdoc/>
+    public static double DenseC(int i) => i switch { 0 => 0.25, 1 => 0.5, 2 => 0.6666666666666666, 3 => 0.2, 4 => 0.4, 5 => 0.6, 6 => 0.8, _ => 0.0 };
     /// <summary>Dense-output weight of stage 0 at fraction θ of the step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T W0<T>(T theta) where T : struct, IScalar<T>
     {
         T t = theta;
-        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(-6.34483493928604), t, T.From(22.139650499809406)), t, T.From(-30.061056828966645)), t, T.From(19.999006933368396)), t, T.From(-6.6910181737837595)), t, T.From(1.0)) * t;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(16.5168621004718), t, T.From(-62.149295129429085)), t, T.From(94.24526359824577)), t, T.From(-74.16353228315285)), t, T.From(32.52064880464262)), t, T.From(-7.928199599636743)), t, T.From(1.0)) * t;
     }
     /// <summary>Dense-output weight of stage 5 at fraction θ of the step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T W5<T>(T theta) where T : struct, IScalar<T>
     {
         T t = theta;
-        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(-39.61079198522025), t, T.From(116.44221495503422)), t, T.From(-121.49996277313346)), t, T.From(52.227353279294555)), t, T.From(-7.6142658045872675)), t, T.From(0.0)) * t;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(37.80840587129953), t, T.From(-132.32942054954836)), t, T.From(179.96801194738575)), t, T.From(-119.09647849459351)), t, T.From(38.675478645948)), t, T.From(-5.0814497491026565)), t, T.From(0.0)) * t;
     }
     /// <summary>Dense-output weight of stage 6 at fraction θ of the step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T W6<T>(T theta) where T : struct, IScalar<T>
     {
         T t = theta;
-        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(20.376121380879145), t, T.From(-67.14513188259572)), t, T.From(83.17210046398478)), t, T.From(-46.89191641810936)), t, T.From(10.728139263042886)), t, T.From(0.0)) * t;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(-163.1678230917137), t, T.From(571.087380820998)), t, T.From(-776.6788379165572)), t, T.From(513.9786427388982)), t, T.From(-166.90980516795034)), t, T.From(21.92975542352632)), t, T.From(0.0)) * t;
     }
     /// <summary>Dense-output weight of stage 7 at fraction θ of the step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T W7<T>(T theta) where T : struct, IScalar<T>
     {
         T t = theta;
-        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(7.334709882679536), t, T.From(-16.56722435274965)), t, T.From(9.572450755599366)), t, T.From(-0.18908932250105956)), t, T.From(0.5526637063753649)), t, T.From(0.0)) * t;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(-479.6663655023475), t, T.From(1678.8322792582162)), t, T.From(-2283.2118997911743)), t, T.From(1510.9490513323947)), t, T.From(-490.66671415120135)), t, T.From(64.4671595235155)), t, T.From(0.0)) * t;
     }
     /// <summary>Dense-output weight of stage 8 at fraction θ of the step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T W8<T>(T theta) where T : struct, IScalar<T>
     {
         T t = theta;
-        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(32.88017743524592), t, T.From(-89.9916014847245)), t, T.From(87.84060576772056)), t, T.From(-35.70759759462221)), t, T.From(4.218656262566515)), t, T.From(0.0)) * t;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(518.0179185098597), t, T.From(-1813.0627147845091)), t, T.From(2465.765292106932)), t, T.From(-1631.7564433060581)), t, T.From(529.8977961076858)), t, T.From(-69.62160824772515)), t, T.From(0.0)) * t;
     }
     /// <summary>Dense-output weight of stage 9 at fraction θ of the step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T W9<T>(T theta) where T : struct, IScalar<T>
     {
         T t = theta;
-        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(-10.158899052642676), t, T.From(22.623748964853284)), t, T.From(-17.415210777076297)), t, T.From(6.273644808324035)), t, T.From(-0.6627209125361597)), t, T.From(0.0)) * t;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(-450.3838847197407), t, T.From(1576.3435965190924)), t, T.From(-2143.827291265966)), t, T.From(1418.709236867183)), t, T.From(-460.7126884759801)), t, T.From(60.531594106333145)), t, T.From(0.0)) * t;
     }
     /// <summary>Dense-output weight of stage 10 at fraction θ of the step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T W10<T>(T theta) where T : struct, IScalar<T>
     {
         T t = theta;
-        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(-12.540126809878256), t, T.From(32.23623401673554)), t, T.From(-28.590328951479098)), t, T.From(10.316088127245076)), t, T.From(-1.2636789001135462)), t, T.From(0.0)) * t;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(-107.85510171144773), t, T.From(377.492855990067)), t, T.From(-513.3902841464912)), t, T.From(339.74357039106036)), t, T.From(-110.32857871069693)), t, T.From(14.495725670018574)), t, T.From(0.0)) * t;
     }
     /// <summary>Dense-output weight of stage 11 at fraction θ of the step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T W11<T>(T theta) where T : struct, IScalar<T>
     {
         T t = theta;
-        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(29.555300148451604), t, T.From(-82.10203154883598)), t, T.From(81.66309505843414)), t, T.From(-34.76507698666118)), t, T.From(5.410603789859042)), t, T.From(0.0)) * t;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(162.3474127860428), t, T.From(-568.2159447511499)), t, T.From(772.7736848615639)), t, T.From(-511.3943502760349)), t, T.From(166.0705801192694)), t, T.From(-21.819492278444155)), t, T.From(0.0)) * t;
     }
     /// <summary>Dense-output weight of stage 12 at fraction θ of the step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T W12<T>(T theta) where T : struct, IScalar<T>
     {
         T t = theta;
-        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(-41.79234864243906), t, T.From(116.26621857911195)), t, T.From(-114.93752913770093)), t, T.From(47.745797107822554)), t, T.From(-7.032137906794574)), t, T.From(0.0)) * t;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(-170.45454545454547), t, T.From(596.5909090909091)), t, T.From(-811.3636363636364)), t, T.From(536.9318181818181)), t, T.From(-174.36363636363637)), t, T.From(22.90909090909091)), t, T.From(0.0)) * t;
     }
-    /// <summary>Dense-output weight of stage 13 at fraction θ of the step.</summary>
+    /// <summary>Dense-output weight of k_end at fraction θ of the step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T W13<T>(T theta) where T : struct, IScalar<T>
+    public static T WEnd<T>(T theta) where T : struct, IScalar<T>
     {
         T t = theta;
-        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(20.300692582210083), t, T.From(-53.90207774663854)), t, T.From(50.255836422617605)), t, T.From(-19.008209934160803)), t, T.From(2.3537586759714983)), t, T.From(0.0)) * t;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(44.98106060606061), t, T.From(-153.09343434343435)), t, T.From(203.6931818181818)), t, T.From(-132.57575757575756)), t, T.From(42.54040404040404)), t, T.From(-5.545454545454546)), t, T.From(0.0)) * t;
+    }
+    /// <summary>Dense-output weight of extra dense stage 3 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T WX3<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t = theta;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(177.5568181818182), t, T.From(-599.7474747474747)), t, T.From(772.2537878787879)), t, T.From(-466.8560606060606)), t, T.From(128.15656565656565)), t, T.From(-11.363636363636363)), t, T.From(0.0)) * t;
+    }
+    /// <summary>Dense-output weight of extra dense stage 4 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T WX4<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t = theta;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(118.37121212121212), t, T.From(-457.7020202020202)), t, T.From(698.8636363636364)), t, T.From(-526.5151515151515)), t, T.From(195.39141414141415)), t, T.From(-28.40909090909091)), t, T.From(0.0)) * t;
+    }
+    /// <summary>Dense-output weight of extra dense stage 5 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T WX5<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t = theta;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(118.37121212121212), t, T.From(-370.89646464646466)), t, T.From(438.4469696969697)), t, T.From(-245.2651515151515)), t, T.From(66.91919191919192)), t, T.From(-7.575757575757576)), t, T.From(0.0)) * t;
+    }
+    /// <summary>Dense-output weight of extra dense stage 6 at fraction θ of the step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T WX6<T>(T theta) where T : struct, IScalar<T>
+    {
+        T t = theta;
+        return T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.Fma(T.From(177.5568181818182), t, T.From(-643.1502525252525)), t, T.From(902.4621212121212)), t, T.From(-612.689393939394)), t, T.From(202.80934343434345)), t, T.From(-26.988636363636363)), t, T.From(0.0)) * t;
     }
     /// <inheritdoc/>
-    public static T DenseWeight<T>(int i, T theta) where T : struct, IScalar<T> => i switch { 0 => W0(theta), 5 => W5(theta), 6 => W6(theta), 7 => W7(theta), 8 => W8(theta), 9 => W9(theta), 10 => W10(theta), 11 => W11(theta), 12 => W12(theta), 13 => W13(theta), _ => T.Zero };
+    public static T DenseWeight<T>(int i, T theta) where T : struct, IScalar<T> => i switch { 0 => W0(theta), 5 => W5(theta), 6 => W6(theta), 7 => W7(theta), 8 => W8(theta), 9 => W9(theta), 10 => W10(theta), 11 => W11(theta), 12 => W12(theta), 14 => WEnd(theta), 18 => WX3(theta), 19 => WX4(theta), 20 => WX5(theta), 21 => WX6(theta), _ => T.Zero };
     /// <inheritdoc/>
     // Its own JIT root: inlined into the integrate loop it would exhaust the JIT inlining budget (measured).
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
@@ -1675,6 +1831,112 @@ public struct Dopri8 : IExplicitRungeKutta
         y1 = yNew;
     }
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void PrepareDense<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TC control = term.Contr(t0, t0 + h);
+        TY yx0 = y0;
+        yx0 = TY.Fma(T.From(0.04694156470786626), k.K0, yx0);
+        yx0 = TY.Fma(T.From(-0.03040595035027044), k.K5, yx0);
+        yx0 = TY.Fma(T.From(0.20211674849956845), k.K6, yx0);
+        yx0 = TY.Fma(T.From(0.05459111737141025), k.K7, yx0);
+        yx0 = TY.Fma(T.From(-0.030992865981180784), k.K8, yx0);
+        yx0 = TY.Fma(T.From(0.008190780883064228), k.K9, yx0);
+        yx0 = TY.Fma(T.From(-0.0010528838505821925), k.K10, yx0);
+        yx0 = TY.Fma(T.From(0.04099275828751303), k.K11, yx0);
+        yx0 = TY.Fma(T.From(-0.03911724359569668), k.K12, yx0);
+        yx0 = TY.Fma(T.From(-0.001264025971691951), k.K13, yx0);
+        k.K14 = term.Prod(term.Vf(T.Fma(T.From(0.25), h, t0), yx0), control);
+        TY yx1 = y0;
+        yx1 = TY.Fma(T.From(0.04103130360739393), k.K0, yx1);
+        yx1 = TY.Fma(T.From(0.05100562801991382), k.K5, yx1);
+        yx1 = TY.Fma(T.From(0.2388930677412202), k.K6, yx1);
+        yx1 = TY.Fma(T.From(0.3096870143996103), k.K7, yx1);
+        yx1 = TY.Fma(T.From(-0.2172325471755352), k.K8, yx1);
+        yx1 = TY.Fma(T.From(0.07833405679331928), k.K9, yx1);
+        yx1 = TY.Fma(T.From(-0.0018614369715579948), k.K10, yx1);
+        yx1 = TY.Fma(T.From(0.007072844202678841), k.K11, yx1);
+        yx1 = TY.Fma(T.From(0.00690847373200576), k.K12, yx1);
+        yx1 = TY.Fma(T.From(-0.013838404349047373), k.K13, yx1);
+        k.K15 = term.Prod(term.Vf(T.Fma(T.From(0.5), h, t0), yx1), control);
+        TY yx2 = y0;
+        yx2 = TY.Fma(T.From(0.039012946224739276), k.K0, yx2);
+        yx2 = TY.Fma(T.From(-0.05287586153728361), k.K5, yx2);
+        yx2 = TY.Fma(T.From(0.24991049297003798), k.K6, yx2);
+        yx2 = TY.Fma(T.From(0.5426893698754757), k.K7, yx2);
+        yx2 = TY.Fma(T.From(-0.3179857441603534), k.K8, yx2);
+        yx2 = TY.Fma(T.From(0.21166764375044322), k.K9, yx2);
+        yx2 = TY.Fma(T.From(-0.008304454582221706), k.K10, yx2);
+        yx2 = TY.Fma(T.From(0.01784481210244119), k.K11, yx2);
+        yx2 = TY.Fma(T.From(-0.040436257698296174), k.K12, yx2);
+        yx2 = TY.Fma(T.From(0.025143719721690553), k.K13, yx2);
+        k.K16 = term.Prod(term.Vf(T.Fma(T.From(0.6666666666666666), h, t0), yx2), control);
+        TY yx3 = y0;
+        yx3 = TY.Fma(T.From(0.10066490734595782), k.K0, yx3);
+        yx3 = TY.Fma(T.From(0.035968598430394266), k.K5, yx3);
+        yx3 = TY.Fma(T.From(-0.15522785926297347), k.K6, yx3);
+        yx3 = TY.Fma(T.From(-0.4563251606018493), k.K7, yx3);
+        yx3 = TY.Fma(T.From(0.49281047590461197), k.K8, yx3);
+        yx3 = TY.Fma(T.From(-0.4284676043774318), k.K9, yx3);
+        yx3 = TY.Fma(T.From(-0.10260672865536641), k.K10, yx3);
+        yx3 = TY.Fma(T.From(0.15444737121665694), k.K11, yx3);
+        yx3 = TY.Fma(T.From(-0.16216), k.K12, yx3);
+        yx3 = TY.Fma(T.From(0.06084266666666667), kEnd, yx3);
+        yx3 = TY.Fma(T.From(0.45438293333333335), k.K14, yx3);
+        yx3 = TY.Fma(T.From(-0.196608), k.K15, yx3);
+        yx3 = TY.Fma(T.From(0.40227840000000004), k.K16, yx3);
+        k.K17 = term.Prod(term.Vf(T.Fma(T.From(0.2), h, t0), yx3), control);
+        TY yx4 = y0;
+        yx4 = TY.Fma(T.From(0.0944012845355365), k.K0, yx4);
+        yx4 = TY.Fma(T.From(0.028391592248954524), k.K5, yx4);
+        yx4 = TY.Fma(T.From(-0.1225281572870042), k.K6, yx4);
+        yx4 = TY.Fma(T.From(-0.3601974627345628), k.K7, yx4);
+        yx4 = TY.Fma(T.From(0.388996922273004), k.K8, yx4);
+        yx4 = TY.Fma(T.From(-0.3382082718322106), k.K9, yx4);
+        yx4 = TY.Fma(T.From(-0.08099199104518315), k.K10, yx4);
+        yx4 = TY.Fma(T.From(0.12191208384146575), k.K11, yx4);
+        yx4 = TY.Fma(T.From(-0.128), k.K12, yx4);
+        yx4 = TY.Fma(T.From(0.048383999999999996), kEnd, yx4);
+        yx4 = TY.Fma(T.From(0.5505024), k.K14, yx4);
+        yx4 = TY.Fma(T.From(-0.11059199999999998), k.K15, yx4);
+        yx4 = TY.Fma(T.From(0.30792959999999997), k.K16, yx4);
+        k.K18 = term.Prod(term.Vf(T.Fma(T.From(0.4), h, t0), yx4), control);
+        TY yx5 = y0;
+        yx5 = TY.Fma(T.From(0.09329619556261919), k.K0, yx5);
+        yx5 = TY.Fma(T.From(0.027309162794463136), k.K5, yx5);
+        yx5 = TY.Fma(T.From(-0.11785677129043717), k.K6, yx5);
+        yx5 = TY.Fma(T.From(-0.34646493446780763), k.K7, yx5);
+        yx5 = TY.Fma(T.From(0.3741664146113457), k.K8, yx5);
+        yx5 = TY.Fma(T.From(-0.3253140814686076), k.K9, yx5);
+        yx5 = TY.Fma(T.From(-0.07790417138658554), k.K10, yx5);
+        yx5 = TY.Fma(T.From(0.11726418564500987), k.K11, yx5);
+        yx5 = TY.Fma(T.From(-0.12312), k.K12, yx5);
+        yx5 = TY.Fma(T.From(0.046464), kEnd, yx5);
+        yx5 = TY.Fma(T.From(0.5505024), k.K14, yx5);
+        yx5 = TY.Fma(T.From(0.07372799999999999), k.K15, yx5);
+        yx5 = TY.Fma(T.From(0.30792959999999997), k.K16, yx5);
+        k.K19 = term.Prod(term.Vf(T.Fma(T.From(0.6), h, t0), yx5), control);
+        TY yx6 = y0;
+        yx6 = TY.Fma(T.From(0.08377912519563606), k.K0, yx6);
+        yx6 = TY.Fma(T.From(0.012492300589539979), k.K5, yx6);
+        yx6 = TY.Fma(T.From(-0.053912389206281795), k.K6, yx6);
+        yx6 = TY.Fma(T.From(-0.15848688360320748), k.K7, yx6);
+        yx6 = TY.Fma(T.From(0.17115864580012158), k.K8, yx6);
+        yx6 = TY.Fma(T.From(-0.14881163960617252), k.K9, yx6);
+        yx6 = TY.Fma(T.From(-0.03563647605988055), k.K10, yx6);
+        yx6 = TY.Fma(T.From(0.05364131689024488), k.K11, yx6);
+        yx6 = TY.Fma(T.From(-0.056319999999999946), k.K12, yx6);
+        yx6 = TY.Fma(T.From(0.026282666666666652), kEnd, yx6);
+        yx6 = TY.Fma(T.From(0.45438293333333324), k.K14, yx6);
+        yx6 = TY.Fma(T.From(0.04915199999999998), k.K15, yx6);
+        yx6 = TY.Fma(T.From(0.4022784), k.K16, yx6);
+        k.K20 = term.Prod(term.Vf(T.Fma(T.From(0.8), h, t0), yx6), control);
+    }
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TY Interpolate<T, TY>(T theta, in TY y0, in RkStages<TY> k, in TY kEnd)
         where T : struct, IScalar<T>
@@ -1690,7 +1952,11 @@ public struct Dopri8 : IExplicitRungeKutta
         y = TY.Fma(W10(theta), k.K10, y);
         y = TY.Fma(W11(theta), k.K11, y);
         y = TY.Fma(W12(theta), k.K12, y);
-        y = TY.Fma(W13(theta), k.K13, y);
+        y = TY.Fma(WEnd(theta), kEnd, y);
+        y = TY.Fma(WX3(theta), k.K17, y);
+        y = TY.Fma(WX4(theta), k.K18, y);
+        y = TY.Fma(WX5(theta), k.K19, y);
+        y = TY.Fma(WX6(theta), k.K20, y);
         return y;
     }
 }

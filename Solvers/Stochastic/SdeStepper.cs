@@ -125,6 +125,12 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
     }
 
     /// <inheritdoc/>
+    public static int DenseEvaluations => 0;
+    /// <inheritdoc/>
+    public static void PrepareDense(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
+        T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd) { }
+
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TY Interpolate(T theta, in TY y0, in RkStages<TY> k, in TY kEnd) => TY.Fma(theta, k.K13, y0);
 

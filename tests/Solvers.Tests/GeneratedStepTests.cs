@@ -53,6 +53,11 @@ public class GeneratedStepTests
         AssertSame(fg, fs);
         for (int i = 0; i < TTab.Stages; i++) AssertSame(ExplicitRungeKuttaEngine.Get(kg, i), ExplicitRungeKuttaEngine.Get(ks, i));
         var kEnd = term.Prod(term.Vf(t0 + h, y1g), h);
+        // Extra stages of a bootstrapped dense output (Tsit5, Dopri5, Dopri8): generated and generic alike.
+        ExplicitRungeKuttaEngine.PrepareDense<TTab, OdeTerm<Lorenz<Lane8>, Lane8, Vec3<Lane8>>, Lane8, Vec3<Lane8>, Lane8, Vec3<Lane8>>(term, t0, h, y0, ref kg, kEnd);
+        TTab.PrepareDense<OdeTerm<Lorenz<Lane8>, Lane8, Vec3<Lane8>>, Lane8, Vec3<Lane8>, Lane8, Vec3<Lane8>>(term, t0, h, y0, ref ks, kEnd);
+        for (int m = 0; m < TTab.DenseStages; m++)
+            AssertSame(ExplicitRungeKuttaEngine.Get(kg, TTab.Stages + m), ExplicitRungeKuttaEngine.Get(ks, TTab.Stages + m));
         foreach (double theta in new[] { 0.0, 0.3, 0.77, 1.0 })
             AssertSame(ExplicitRungeKuttaEngine.Interpolate<TTab, Lane8, Vec3<Lane8>>(Lane8.From(theta), y0, kg, kEnd),
                 TTab.Interpolate<Lane8, Vec3<Lane8>>(Lane8.From(theta), y0, ks, kEnd));

@@ -74,14 +74,22 @@ public class TableauTests(ITestOutputHelper output)
         return phi;
     }
 
+    /// <summary>
+    /// The tableau's A; with the end row, also the row of k_end (= b) and the rows of the extra dense stages, so that
+    /// a bootstrapped interpolant is checked as the continuous Runge–Kutta method it is.
+    /// </summary>
     private static double[,] MatrixA<TTab>(bool withEndRow) where TTab : struct, IButcherTableau
     {
-        int s = TTab.Stages, n = s + (withEndRow ? 1 : 0);
+        int s = TTab.Stages, n = s + (withEndRow ? 1 + TTab.DenseStages : 0);
         var a = new double[n, n];
         for (int i = 0; i < s; i++)
             for (int j = 0; j < s; j++) a[i, j] = TTab.A(i, j);
         if (withEndRow)
+        {
             for (int j = 0; j < s; j++) a[s, j] = TTab.B(j);
+            for (int m = 0; m < TTab.DenseStages; m++)
+                for (int j = 0; j <= s + m; j++) a[s + 1 + m, j] = TTab.DenseA(m, j);
+        }
         return a;
     }
 
@@ -132,7 +140,7 @@ public class TableauTests(ITestOutputHelper output)
         double nextOrderResidual = 0;
         foreach (double theta in new[] { 0.25, 0.5, 0.8 })
         {
-            double[] w = Enumerable.Range(0, s + 1).Select(i => TTab.DenseWeight(i, new F64(theta)).V).ToArray();
+            double[] w = Enumerable.Range(0, s + 1 + TTab.DenseStages).Select(i => TTab.DenseWeight(i, new F64(theta)).V).ToArray();
             double[] res = Residuals(ae, w, q + 1, theta);
             output.WriteLine($"{TTab.Name} dense θ={theta}: " + string.Join(" ", res.Skip(1).Select((r, i) => $"{i + 1}:{r:E1}")));
             for (int o = 1; o <= q; o++) Assert.True(res[o] < 1e-10, $"{TTab.Name} dense output at θ={theta}: order-{o} condition violated by {res[o]:E2}.");
@@ -186,6 +194,9 @@ public class TableauTests(ITestOutputHelper output)
             RkStages<TY> k = default;
             ExplicitRungeKuttaEngine.Step<BrokenWeights, TTerm, T, TY, TC, TF>(term, t0, h, y0, f0, false, ref k, out y1, out _, out fLast);
         }
+        public static void PrepareDense<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
+            where TTerm : struct, ITerm<T, TY, TC, TF> where T : struct, IScalar<T> where TY : struct, IState<TY, T> where TF : struct, IState<TF, T>
+            => ExplicitRungeKuttaEngine.PrepareDense<BrokenWeights, TTerm, T, TY, TC, TF>(term, t0, h, y0, ref k, kEnd);
         public static TY Interpolate<T, TY>(T theta, in TY y0, in RkStages<TY> k, in TY kEnd) where T : struct, IScalar<T> where TY : struct, IState<TY, T>
             => ExplicitRungeKuttaEngine.Interpolate<BrokenWeights, T, TY>(theta, y0, k, kEnd);
     }

@@ -2,7 +2,8 @@
 
 Coefficients: Tsitouras (2011) Tsit5; Dormand–Prince (1980) with Shampine's (1986) dense output for Dopri5;
 Prince–Dormand (1981) RK8(7)13M for Dopri8 with the Bogacki–Shampine (1990) interpolant Diffrax uses (degree 6,
-no extra stages: fifth order, checked against the order conditions in tests/Solvers.Tests/TableauTests.cs); Bogacki–Shampine (1989)
+no extra stages: fifth order); Tsit5, Dopri5 and Dopri8 dense outputs are then bootstrapped to orders 5, 5 and 7 with
+extra stages (see `bootstrap` below; orders checked tree by tree in tests/Solvers.Tests/TableauTests.cs); Bogacki–Shampine (1989)
 Bosh3; textbook Euler, Heun, Midpoint, Ralston and classic RK4. Values are written with Python's shortest
 round-trip repr, so the C# literals are the same doubles the rational expressions evaluate to.
 Run: python3 tools/gen/tableaus.py > Solvers/RungeKutta/Tableaus.g.cs
@@ -74,13 +75,100 @@ add('midpoint','Midpoint','The explicit midpoint method: second order, two stage
 add('ralston','Ralston','Ralston\'s method: second order with minimal truncation error, embedded Euler error estimate.',2,1,False,[[F(2,3)]],[F(1,4),F(3,4)],[F(3,4),F(-3,4)],[0,F(2,3)],'hermite',3)
 add('rk4','Rk4','The classic fourth-order Runge–Kutta method (Kutta 1901): four stages, no error estimate (use a constant step).',4,0,False,[[F(1,2)],[0,F(1,2)],[0,0,1]],[F(1,6),F(1,3),F(1,3),F(1,6)],[0,0,0,0],[0,F(1,2),F(1,2),1],'hermite',3)
 add('bosh3','Bosh3','Bogacki–Shampine 3(2) (1989): four stages with FSAL, embedded second-order error estimate.',3,2,True,[[F(1,2)],[0,F(3,4)],[F(2,9),F(1,3),F(4,9)]],[F(2,9),F(1,3),F(4,9),0],[F(2,9)-F(7,24),F(1,3)-F(1,4),F(4,9)-F(1,3),F(-1,8)],[0,F(1,2),F(3,4),1],'hermite',3)
-add('dopri5','Dopri5','Dormand–Prince 5(4) (1980) with Shampine\'s (1986) continuous extension: seven stages with FSAL, fifth order, embedded fourth-order estimate, fourth-order interpolant.',5,4,True,dopri5_a,dopri5_b,dopri5_e,dopri5_c,'dopri5',4)
-add('tsit5','Tsit5','Tsitouras 5(4) (2011): seven stages with FSAL, fifth order, embedded fourth-order estimate, fourth-order interpolant.',5,4,True,tsit5_a,tsit5_b,tsit5_e,tsit5_c,'tsit5',4)
-add('dopri8','Dopri8','Prince–Dormand 8(7) RK8(7)13M (1981): fourteen stages with FSAL, eighth order, embedded seventh-order estimate, fifth-order interpolant.',8,7,True,d8a,d8b,d8e,d8c,'dopri8',5)
+add('dopri5','Dopri5','Dormand–Prince 5(4) (1980): seven stages with FSAL, fifth order, embedded fourth-order estimate; fifth-order dense output bootstrapped from Shampine\'s (1986) fourth-order continuous extension with two extra stages.',5,4,True,dopri5_a,dopri5_b,dopri5_e,dopri5_c,'dopri5',5)
+add('tsit5','Tsit5','Tsitouras 5(4) (2011): seven stages with FSAL, fifth order, embedded fourth-order estimate; fifth-order dense output bootstrapped from Tsitouras\' fourth-order interpolant with two extra stages.',5,4,True,tsit5_a,tsit5_b,tsit5_e,tsit5_c,'tsit5',5)
+add('dopri8','Dopri8','Prince–Dormand 8(7) RK8(7)13M (1981): fourteen stages with FSAL, eighth order, embedded seventh-order estimate; seventh-order dense output bootstrapped from the Bogacki–Shampine (1990) fifth-order interpolant with seven extra stages.',8,7,True,d8a,d8b,d8e,d8c,'dopri8',7)
+
 
 def cs_switch1(vals, indent):
     items = [f'{i} => {r(v)},' for i, v in enumerate(vals) if float(v) != 0.0]
     return 'i switch { ' + ' '.join(items) + ' _ => 0.0 }'
+
+
+# --- Bootstrapped dense output (Enright, Jackson, Nørsett & Thomsen 1986; Hairer, Nørsett & Wanner I, §II.6) ---
+# A lower-order interpolant u(θ) gives states at M interior points; the fields there, times h, are M extra stages
+# X_m = h·f(t0 + θ_m·h, u(θ_m)). The new interpolant p is the polynomial of degree D = M + 3 with p(0) = y0,
+# p(1) = y1, p'(0) = k0, p'(1) = k_end and p'(θ_m) = X_m. If u has order r and the method order ≥ D, the data are
+# accurate to O(h^(min(D, r+1) + 1)), so p has order min(D, r + 1): one level lifts an order-4 interpolant to 5
+# (Tsit5, Dopri5: two extra stages), two levels lift Dopri8's order-5 interpolant to 6 and then 7 (3 + 4 extra stages).
+
+def poly_eval(co, t):
+    """co[j] multiplies θ^(j+1)."""
+    return sum(c * t ** (j + 1) for j, c in enumerate(co))
+
+def hermite_birkhoff(thetas):
+    """Weights of p(θ) = Σ_j c_j θ^j (j = 1..D) on the data [Δ = y1 − y0, k0, k_end, X_1..X_M], as coefficient
+    lists (θ^1..θ^D) per datum; exact in rationals."""
+    D = len(thetas) + 3
+    rows = [[F(1)] * D, [F(1)] + [F(0)] * (D - 1), [F(j + 1) for j in range(D)]]
+    for th in thetas: rows.append([F(j + 1) * th ** j for j in range(D)])
+    # invert rows (D×D): c = rows⁻¹ · data
+    n = D
+    m = [r_[:] + [F(int(i == j)) for j in range(n)] for i, r_ in enumerate(rows)]
+    for col in range(n):
+        piv = next(i for i in range(col, n) if m[i][col] != 0)
+        m[col], m[piv] = m[piv], m[col]
+        pv = m[col][col]
+        m[col] = [x / pv for x in m[col]]
+        for i in range(n):
+            if i != col and m[i][col] != 0:
+                fct = m[i][col]
+                m[i] = [a - fct * b for a, b in zip(m[i], m[col])]
+    inv = [row[n:] for row in m]                  # inv[j][d]: coefficient of θ^(j+1) from datum d
+    return [[inv[j][d] for j in range(D)] for d in range(n)]
+
+def bootstrap(b, S, lower, levels):
+    """lower(i, θ) -> weight of input i (0..S-1 stages, S = k_end, S+1+m = earlier extra m) of the starting
+    interpolant. Returns (extras: list of (c, a-row over inputs), final weights: {input index: coefficient list})."""
+    extras = []
+    weight = lower
+    for thetas in levels:
+        base = len(extras)
+        for th in thetas:
+            row = [float(weight(i, float(th))) for i in range(S + 1 + len(extras))]
+            extras.append((th, row))
+        hb = hermite_birkhoff(thetas)
+        polys = {}
+        D = len(thetas) + 3
+        for i in range(S):
+            co = [hb[0][j] * F(b[i]) for j in range(D)]
+            if i == 0: co = [x + y for x, y in zip(co, hb[1])]
+            polys[i] = co
+        polys[S] = hb[2]
+        for m_, _ in enumerate(thetas): polys[S + 1 + base + m_] = hb[3 + m_]
+        weight = (lambda P: (lambda i, t: poly_eval(P[i], F(t)) if i in P else 0.0))(polys)
+    return extras, polys
+
+def tsit5_lower(i, t):
+    t2 = t * t
+    f = {
+        0: lambda: -1.0530884977290216 * t * (t - 1.3299890189751412) * (t2 - 1.4364028541716351 * t + 0.7139816917074209),
+        1: lambda: 0.1017 * t2 * (t2 - 2.1966568338249754 * t + 1.2949852507374631),
+        2: lambda: 2.490627285651252793 * t2 * (t2 - 2.38535645472061657 * t + 1.57803468208092486),
+        3: lambda: -16.54810288924490272 * (t - 1.21712927295533244) * (t - 0.61620406037800089) * t2,
+        4: lambda: 47.37952196281928122 * (t - 1.203071208372362603) * (t - 0.658047292653547382) * t2,
+        5: lambda: -34.87065786149660974 * (t - 1.2) * (t - 0.666666666666666667) * t2,
+        6: lambda: 2.5 * (t - 1.0) * (t - 0.6) * t2,
+    }
+    return f[i]() if i in f else 0.0
+
+def dopri5_lower(i, t):
+    if i >= 7: return 0.0
+    t2, t3, t4 = t * t, t ** 3, t ** 4
+    w = float(dopri5_b[i]) * (-5 * t2 + 14 * t3 - 8 * t4) + float(dopri5_cmid[i]) * (16 * t2 - 32 * t3 + 16 * t4)
+    if i == 0: w += t - 4 * t2 + 5 * t3 - 2 * t4
+    if i == 6: w += t2 - 3 * t3 + 2 * t4
+    return w
+
+def dopri8_lower(i, t):
+    if i >= len(d8dense): return 0.0
+    co = d8dense[i]
+    v = co[0]
+    for x in co[1:]: v = v * t + x
+    return v * t
+
+BOOT = {'tsit5': (tsit5_lower, [[F(1,3), F(2,3)]]), 'dopri5': (dopri5_lower, [[F(1,3), F(2,3)]]),
+        'dopri8': (dopri8_lower, [[F(1,4), F(1,2), F(2,3)], [F(1,5), F(2,5), F(3,5), F(4,5)]])}
 
 out = []
 out.append('// <auto-generated> by tools/gen/tableaus.py from published coefficients; edit the generator, not this file. </auto-generated>')
@@ -148,16 +236,37 @@ for s in solvers:
             for x in co[1:]:
                 expr = f'T.Fma({expr}, t, T.From({r(x)}))'
             weights[i] = ['T t = theta;', f'return {expr} * t;']
+    extras = []
+    if s['name'] in BOOT:
+        lw, levels = BOOT[s['name']]
+        extras, polys = bootstrap(s['b'], S, lw, levels)
+        weights = {}
+        for i, co in polys.items():
+            if all(x == 0 for x in co): continue
+            expr = f'T.From({r(co[-1])})'
+            for x in reversed(co[:-1]):
+                expr = f'T.Fma({expr}, t, T.From({r(x)}))'
+            weights[i] = ['T t = theta;', f'return {expr} * t;']
+    def wname(i): return 'WEnd' if i == S else (f'W{i}' if i < S else f'WX{i - S - 1}')
+    M = len(extras)
+    out.append(f'    /// <inheritdoc/>\n    public static int DenseStages => {M};')
+    if M:
+        rows = []
+        for m_, (th, row) in enumerate(extras):
+            items = [f'{j} => {r(v)},' for j, v in enumerate(row) if float(v) != 0.0]
+            rows.append(f'            {m_} => j switch {{ ' + ' '.join(items) + ' _ => 0.0 },')
+        out.append('    /// <inheritdoc/>\n    public static double DenseA(int i, int j) => i switch\n    {\n' + '\n'.join(rows) + '\n        _ => 0.0,\n    };')
+        out.append('    /// <inheritdoc/>\n    public static double DenseC(int i) => ' + cs_switch1([th for th, _ in extras], 8) + ';')
     for i in sorted(weights):
-        nm = 'WEnd' if i == S else f'W{i}'
-        what = 'k_end' if i == S else 'stage ' + str(i)
+        nm = wname(i)
+        what = 'k_end' if i == S else ('stage ' + str(i) if i < S else f'extra dense stage {i - S - 1}')
         out.append(f'    /// <summary>Dense-output weight of {what} at fraction θ of the step.</summary>')
         out.append(f'    [MethodImpl(MethodImplOptions.AggressiveInlining)]')
         out.append(f'    public static T {nm}<T>(T theta) where T : struct, IScalar<T>')
         out.append('    {')
         out.extend('        ' + x for x in weights[i])
         out.append('    }')
-    cases = ' '.join(f'{i} => {"WEnd" if i == S else "W" + str(i)}(theta),' for i in sorted(weights))
+    cases = ' '.join(f'{i} => {wname(i)}(theta),' for i in sorted(weights))
     out.append('    /// <inheritdoc/>')
     out.append('    public static T DenseWeight<T>(int i, T theta) where T : struct, IScalar<T> => i switch { ' + cases + ' _ => T.Zero };')
 
@@ -222,10 +331,36 @@ for s in solvers:
     out.append('    {')
     out.extend('        ' + x for x in A)
     out.append('    }')
+    if not M:
+        out.append('    /// <inheritdoc/>')
+        out.append('    [MethodImpl(MethodImplOptions.AggressiveInlining)]')
+        out.append('    public static void PrepareDense<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)')
+        out.append('        where TTerm : struct, ITerm<T, TY, TC, TF> where T : struct, IScalar<T> where TY : struct, IState<TY, T> where TF : struct, IState<TF, T> { }')
+    if M:
+        # The extra stages of the bootstrapped interpolant: input j is stage j (j < S), k_end (j = S) or extra stage
+        # j − S − 1, which is stored in slot j − 1 of the stage buffer (slot S + m holds extra m).
+        P = ['TC control = term.Contr(t0, t0 + h);']
+        for m_, (th, row) in enumerate(extras):
+            P.append(f'TY yx{m_} = y0;')
+            for j, v in enumerate(row):
+                if float(v) == 0.0: continue
+                src = f'k.K{j}' if j < S else ('kEnd' if j == S else f'k.K{j - 1}')
+                P.append(f'yx{m_} = TY.Fma(T.From({r(v)}), {src}, yx{m_});')
+            P.append(f'k.K{S + m_} = term.Prod(term.Vf(T.Fma(T.From({r(th)}), h, t0), yx{m_}), control);')
+        out.append('    /// <inheritdoc/>')
+        out.append('    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]')
+        out.append('    public static void PrepareDense<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)')
+        out.append('        where TTerm : struct, ITerm<T, TY, TC, TF>')
+        out.append('        where T : struct, IScalar<T>')
+        out.append('        where TY : struct, IState<TY, T>')
+        out.append('        where TF : struct, IState<TF, T>')
+        out.append('    {')
+        out.extend('        ' + x for x in P)
+        out.append('    }')
     I = ['TY y = y0;']
     for i2 in sorted(weights):
-        kk = 'kEnd' if i2 == S else f'k.K{i2}'
-        I.append(f'y = TY.Fma({"WEnd" if i2 == S else "W" + str(i2)}(theta), {kk}, y);')
+        kk = 'kEnd' if i2 == S else (f'k.K{i2}' if i2 < S else f'k.K{i2 - 1}')
+        I.append(f'y = TY.Fma({wname(i2)}(theta), {kk}, y);')
     I.append('return y;')
     out.append('    /// <inheritdoc/>')
     out.append('    [MethodImpl(MethodImplOptions.AggressiveInlining)]')
