@@ -22,7 +22,7 @@ public enum LaneWidth
 
 /// <summary>
 /// Runs ensembles chosen at run time (solver by name, model as a generic struct definition over the lane type, e.g.
-/// <c>typeof(Lorenz&lt;&gt;)</c> or a compiled equation model), by closing <see cref="EnsembleRunner.Run{TTab, TModel, T, TY}"/>
+/// <c>typeof(Lorenz&lt;&gt;)</c> or a compiled equation model), by closing <see cref="EnsembleRunner.Run{TTab, TModel, T, TY}(EnsembleProblem, int)"/>
 /// once per combination and caching it.
 /// </summary>
 public static class EnsembleDispatch
@@ -71,7 +71,7 @@ public static class EnsembleDispatch
         {
             Type model = key.Item2.MakeGenericType(typeof(Lane8));
             Type[] a = model.GetInterfaces().First(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ISdeModel<,,,,,,>)).GetGenericArguments();
-            return typeof(SdeEnsembleRunner).GetMethod(nameof(SdeEnsembleRunner.Run))!.MakeGenericMethod(key.Item1, model, a[1], a[2], a[3], a[4], a[5], a[6]);
+            return SdeRun.MakeGenericMethod(key.Item1, model, a[1], a[2], a[3], a[4], a[5], a[6]);
         });
         return Invoke(m, [p, seed, threads, null]);
     }
@@ -88,7 +88,7 @@ public static class EnsembleDispatch
         Type ty = model.MakeStateType(lane), tx = model.MakeNoiseType(lane), tg = model.MakeDiffusionValueType(lane);
         Type adapter = typeof(EquationSdeModel<,,,,,>).MakeGenericType(drift, diff, lane, ty, tx, tg);
         MethodInfo m = Closed.GetOrAdd((method, adapter, typeof(SdeEnsembleRunner)), key =>
-            typeof(SdeEnsembleRunner).GetMethod(nameof(SdeEnsembleRunner.Run))!.MakeGenericMethod(key.Item1, key.Item2, lane, ty, tx, tg, drift, diff));
+            SdeRun.MakeGenericMethod(key.Item1, key.Item2, lane, ty, tx, tg, drift, diff));
         return Invoke(m, [p, seed, threads, null]);
     }
 
@@ -155,10 +155,15 @@ public static class EnsembleDispatch
         {
             Type model = key.Item2.MakeGenericType(key.Item3);
             Type state = model.GetInterfaces().First(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IModel<,,>)).GetGenericArguments()[2];
-            return typeof(EnsembleRunner).GetMethod(nameof(EnsembleRunner.Run))!.MakeGenericMethod(key.Item1, model, key.Item3, state);
+            return OdeRun.MakeGenericMethod(key.Item1, model, key.Item3, state);
         });
         return Invoke(m, [p, threads]);
     }
+
+    // The overloads that allocate their result (the ones invoked here), picked by their parameter lists.
+    private static readonly MethodInfo OdeRun = typeof(EnsembleRunner).GetMethod(nameof(EnsembleRunner.Run), 4, [typeof(EnsembleProblem), typeof(int)])!;
+    private static readonly MethodInfo SdeRun = typeof(SdeEnsembleRunner).GetMethod(nameof(SdeEnsembleRunner.Run), 8,
+        [typeof(EnsembleProblem), typeof(ulong), typeof(int), typeof(double?)])!;
 
     private static Type SolverType(string solver) => OdeSolvers.TryGetValue(solver, out Type? t)
         ? t

@@ -32,6 +32,18 @@ public static class EnsembleRunner
         where TModel : struct, IModel<TModel, T, TY>
         where T : struct, IScalar<T>
         where TY : struct, IState<TY, T>
+        => Run<TTab, TModel, T, TY>(p, null, threads);
+
+    /// <summary>
+    /// As <see cref="Run{TTab, TModel, T, TY}(EnsembleProblem, int)"/>, writing into <paramref name="into"/> — buffers
+    /// the caller allocated once for repeated solves of the same shape (saves not reached are reset to NaN) — or into new
+    /// buffers when it is null.
+    /// </summary>
+    public static EnsembleResult Run<TTab, TModel, T, TY>(EnsembleProblem p, EnsembleResult? into, int threads = 0)
+        where TTab : struct, IExplicitRungeKutta
+        where TModel : struct, IModel<TModel, T, TY>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
     {
         TableauChecks<TTab>.Ensure();
         int dim = TY.Dim, nParams = TModel.Info.Params.Count;
@@ -40,7 +52,7 @@ public static class EnsembleRunner
         double dir = Diffeq.Validate(TTab.Name, TTab.ErrorOrder, p.T0, p.T1, p.Dt0, stepSize, p.MaxSteps);
         double[] saveTaus = p.SaveAt.Taus(p.T0, p.T1);
         double[] ts = saveTaus.Select(tau => dir * tau).ToArray();
-        var result = new EnsembleResult(p.Members, dim, ts);
+        var result = Target(into, p.Members, dim, ts);
         var queue = new MemberQueue(p.Members, ClaimBlock);
         if (threads <= 0) threads = Environment.ProcessorCount;
         threads = Math.Max(1, Math.Min(threads, (p.Members + T.Width - 1) / T.Width));
@@ -103,6 +115,17 @@ public static class EnsembleRunner
         }
         Integrator.RunGroups<ErkStepper<TTab, OdeTerm<TModel, T, TY>, T, TY, T, TY>, OdeTerm<TModel, T, TY>, ConstantStepSize<T>, EnsembleSink<T, TY>,
             NoEvent<T, TY>, EnsembleRefill<TModel, T, TY>, T, TY, T, TY>(groups, ref sink, default(NoEvent<T, TY>), ref refill, opt);
+    }
+
+    /// <summary>The result buffers to write: new ones, or the caller's after checking their shape and clearing the saves.</summary>
+    internal static EnsembleResult Target(EnsembleResult? into, int members, int dim, double[] ts)
+    {
+        if (into is null) return new EnsembleResult(members, dim, ts);
+        if (into.Members != members || into.Dim != dim || !into.Ts.AsSpan().SequenceEqual(ts))
+            throw new ArgumentException($"the result buffers hold {into.Members} members of dimension {into.Dim} at {into.Ts.Length} save times, " +
+                $"but this solve needs {members} members of dimension {dim} at {ts.Length} save times.", nameof(into));
+        foreach (double[] column in into.Saved) Array.Fill(column, double.NaN);
+        return into;
     }
 
     /// <summary>Checks array shapes and values; messages name the field and the offending index.</summary>

@@ -29,6 +29,21 @@ public static class SdeEnsembleRunner
         where TG : struct, IState<TG, T>
         where TDrift : struct, IVectorField<T, TY>
         where TDiff : struct, IDiffusion<T, TY, TX, TG>
+        => Run<TMethod, TModel, T, TY, TX, TG, TDrift, TDiff>(p, seed, null, threads, treeTolerance);
+
+    /// <summary>
+    /// As <see cref="Run{TMethod, TModel, T, TY, TX, TG, TDrift, TDiff}(EnsembleProblem, ulong, int, double?)"/>, writing
+    /// into <paramref name="into"/> (buffers allocated once for repeated solves of the same shape) when it is not null.
+    /// </summary>
+    public static EnsembleResult Run<TMethod, TModel, T, TY, TX, TG, TDrift, TDiff>(EnsembleProblem p, ulong seed, EnsembleResult? into, int threads = 0, double? treeTolerance = null)
+        where TMethod : struct, ISdeMethod
+        where TModel : struct, ISdeModel<TModel, T, TY, TX, TG, TDrift, TDiff>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TX : struct, IState<TX, T>
+        where TG : struct, IState<TG, T>
+        where TDrift : struct, IVectorField<T, TY>
+        where TDiff : struct, IDiffusion<T, TY, TX, TG>
     {
         Sde.Check<TMethod, TDiff, T, TY, TX, TG>();
         int dim = TY.Dim, nParams = TModel.Info.Params.Count;
@@ -36,7 +51,7 @@ public static class SdeEnsembleRunner
         StepSize stepSize = p.Pid is { } pid ? StepSize.Adaptive(pid) : StepSize.Constant;
         double dir = Diffeq.Validate(TMethod.Name, TMethod.ErrorOrder, p.T0, p.T1, p.Dt0, stepSize, p.MaxSteps);
         double[] saveTaus = p.SaveAt.Taus(p.T0, p.T1);
-        var result = new EnsembleResult(p.Members, dim, saveTaus.Select(tau => dir * tau).ToArray());
+        var result = EnsembleRunner.Target(into, p.Members, dim, saveTaus.Select(tau => dir * tau).ToArray());
         var queue = new MemberQueue(p.Members, EnsembleRunner.ClaimBlock);
         if (threads <= 0) threads = Environment.ProcessorCount;
         threads = Math.Max(1, Math.Min(threads, (p.Members + T.Width - 1) / T.Width));

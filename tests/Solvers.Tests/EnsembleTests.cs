@@ -152,6 +152,31 @@ public class EnsembleTests
     }
 
     [Fact]
+    public void PreallocatedResult_IsReusedAndReset_AndAShapeMismatchIsRefused()
+    {
+        var p = LorenzSweep(21);
+        var fresh = EnsembleRunner.Run<Tsit5, Lorenz<Lane8>, Lane8, Vec3<Lane8>>(p, threads: 2);
+        var into = new EnsembleResult(p.Members, 3, fresh.Ts);
+        foreach (double[] c in into.Saved) Array.Fill(c, 123.0);   // stale values from an earlier solve
+        // Stop every member early: the saves it never reaches must read NaN, not the stale values.
+        var q = new EnsembleProblem { Members = p.Members, T0 = p.T0, T1 = p.T1, Y0 = p.Y0, Params = p.Params, Pid = p.Pid, SaveAt = p.SaveAt, MaxSteps = 5 };
+        var same = EnsembleRunner.Run<Tsit5, Lorenz<Lane8>, Lane8, Vec3<Lane8>>(q, into, threads: 2);
+        Assert.Same(into, same);
+        Assert.DoesNotContain(123.0, into.Saved[0]);
+        Assert.Contains(double.NaN, into.Saved[0]);
+        EnsembleRunner.Run<Tsit5, Lorenz<Lane8>, Lane8, Vec3<Lane8>>(p, into, threads: 2);
+        for (int c = 0; c < 3; c++)
+        {
+            Assert.Equal(fresh.Final[c], into.Final[c]);
+            Assert.Equal(fresh.Saved[c], into.Saved[c]);
+        }
+        Assert.Equal(fresh.Nfe, into.Nfe);
+        var wrong = new EnsembleResult(p.Members + 1, 3, fresh.Ts);
+        var ex = Assert.Throws<ArgumentException>(() => EnsembleRunner.Run<Tsit5, Lorenz<Lane8>, Lane8, Vec3<Lane8>>(p, wrong, threads: 2));
+        Assert.Equal("into", ex.ParamName);
+    }
+
+    [Fact]
     public void InvalidEnsemble_IsRefusedBeforeWork_NamingTheField()
     {
         var p = LorenzSweep(4);
