@@ -10,7 +10,7 @@ namespace Diffrax.Solvers.Ensembles;
 /// <summary>Which CPU lane type an ensemble runs on.</summary>
 public enum LaneWidth
 {
-    /// <summary>8 lanes for adaptive solves, 16 for constant steps (DESIGN.md §3, measured).</summary>
+    /// <summary>8 lanes: fastest for adaptive solves and, with the lane-group runs, for constant steps too (bench/README.md).</summary>
     Auto = 0,
     /// <summary>One trajectory per value (plain double).</summary>
     Scalar = 1,
@@ -142,9 +142,13 @@ public static class EnsembleDispatch
 
     /// <summary>Solves <paramref name="p"/> with the named solver on the model definition, on the chosen lanes.</summary>
     public static EnsembleResult Run(string solver, Type modelTypeDefinition, EnsembleProblem p, LaneWidth lanes = LaneWidth.Auto, int threads = 0)
+        => Run(solver, modelTypeDefinition, p, null, lanes, threads);
+
+    /// <summary>As <see cref="Run(string, Type, EnsembleProblem, LaneWidth, int)"/>, writing into <paramref name="into"/> when it is not null.</summary>
+    public static EnsembleResult Run(string solver, Type modelTypeDefinition, EnsembleProblem p, EnsembleResult? into, LaneWidth lanes = LaneWidth.Auto, int threads = 0)
     {
         Type tab = SolverType(solver);
-        Type lane = (lanes == LaneWidth.Auto ? (p.Pid is null ? LaneWidth.Sixteen : LaneWidth.Eight) : lanes) switch
+        Type lane = (lanes == LaneWidth.Auto ? LaneWidth.Eight : lanes) switch
         {
             LaneWidth.Scalar => typeof(F64),
             LaneWidth.Eight => typeof(Lane8),
@@ -157,11 +161,11 @@ public static class EnsembleDispatch
             Type state = model.GetInterfaces().First(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IModel<,,>)).GetGenericArguments()[2];
             return OdeRun.MakeGenericMethod(key.Item1, model, key.Item3, state);
         });
-        return Invoke(m, [p, threads]);
+        return Invoke(m, [p, into, threads]);
     }
 
-    // The overloads that allocate their result (the ones invoked here), picked by their parameter lists.
-    private static readonly MethodInfo OdeRun = typeof(EnsembleRunner).GetMethod(nameof(EnsembleRunner.Run), 4, [typeof(EnsembleProblem), typeof(int)])!;
+    // The overloads invoked here, picked by their parameter lists.
+    private static readonly MethodInfo OdeRun = typeof(EnsembleRunner).GetMethod(nameof(EnsembleRunner.Run), 4, [typeof(EnsembleProblem), typeof(EnsembleResult), typeof(int)])!;
     private static readonly MethodInfo SdeRun = typeof(SdeEnsembleRunner).GetMethod(nameof(SdeEnsembleRunner.Run), 8,
         [typeof(EnsembleProblem), typeof(ulong), typeof(int), typeof(double?)])!;
 

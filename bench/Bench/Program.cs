@@ -90,10 +90,11 @@ if (Want("equation"))
     int n = quick ? 100_000 : 1_000_000;
     var p = LorenzEnsemble(n, new PidOptions { Rtol = 1e-6, Atol = 1e-8 });
     var compiled = EquationCompiler.Compile(LorenzEquations());
-    var (bSec, bRes) = Time(() => EnsembleDispatch.Run("tsit5", typeof(Lorenz<>), p, LaneWidth.Eight, threads), repeats);
-    var (eSec, eRes) = Time(() => EnsembleDispatch.Run("tsit5", compiled.ModelTypeDefinition, p, LaneWidth.Eight, threads), repeats);
+    var (bSec, bRes) = Time(() => EnsembleDispatch.Run("tsit5", typeof(Lorenz<>), p, Buffers(p), LaneWidth.Eight, threads), repeats);
+    var bFinal = bRes.Final.Select(c => (double[])c.Clone()).ToArray();
+    var (eSec, eRes) = Time(() => EnsembleDispatch.Run("tsit5", compiled.ModelTypeDefinition, p, Buffers(p), LaneWidth.Eight, threads), repeats);
     double maxDiff = 0;
-    for (int c = 0; c < 3; c++) for (int m = 0; m < n; m++) maxDiff = Math.Max(maxDiff, Math.Abs(bRes.Final[c][m] - eRes.Final[c][m]));
+    for (int c = 0; c < 3; c++) for (int m = 0; m < n; m++) maxDiff = Math.Max(maxDiff, Math.Abs(bFinal[c][m] - eRes.Final[c][m]));
     var cold = new List<double>();
     for (int i = 0; i < 3; i++)
         cold.Add(double.Parse(Sh("dotnet", $"\"{typeof(Row).Assembly.Location}\" --compile-once").Trim(), CultureInfo.InvariantCulture));
