@@ -4,8 +4,9 @@ using System.Runtime.Intrinsics;
 namespace Diffrax.Solvers.Lanes;
 
 /// <summary>
-/// Sixteen double-precision trajectories as two <see cref="Vector512{T}"/> halves. Fastest for fixed-step
-/// RK4; adaptive Dopri5 is faster on <see cref="Lane8"/> (16 slots need more vector registers and spill).
+/// Sixteen double-precision trajectories as two <see cref="Vector512{T}"/> halves. <see cref="Lane8"/> is faster for
+/// both adaptive and (with the lane-group runs of constant steps) fixed-step ensembles on AVX-512 machines: 16 slots
+/// need more vector registers than there are and spill (bench/README.md).
 /// </summary>
 [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
 public struct Lane16 : IScalar<Lane16>
