@@ -98,22 +98,23 @@ public class EnsembleTests
         }
     }
 
-    private static void ConstantRunsMatchSingleSolves<TTab, T>(int members, double dt, int maxSteps, bool blowUp)
+    private static void ConstantRunsMatchSingleSolves<TTab, T>(int members, double dt, int maxSteps, bool blowUp, bool backward = false)
         where TTab : struct, IExplicitRungeKutta
         where T : struct, IScalar<T>
     {
+        double t0 = backward ? 1 : 0, t1 = backward ? 0 : 1;
         var p0 = LorenzSweep(members);
         double[] y0 = (double[])p0.Y0.Clone();
         if (blowUp) { y0[3 * 5] = 1e154; y0[3 * 5 + 1] = 1e154; y0[3 * 5 + 2] = -1e154; }
         var p = new EnsembleProblem
         {
-            Members = members, T0 = 0, T1 = 1, Dt0 = dt, Y0 = y0, Params = p0.Params, MaxSteps = maxSteps,
+            Members = members, T0 = t0, T1 = t1, Dt0 = backward ? -dt : dt, Y0 = y0, Params = p0.Params, MaxSteps = maxSteps,
             SaveAt = new SaveAt { T0 = true, Ts = SaveAt.Linspace(0.1, 0.9, 5), T1 = true },
         };
         var r = EnsembleRunner.Run<TTab, Lorenz<T>, T, Vec3<T>>(p, threads: 2);
         for (int m = 0; m < members; m++)
         {
-            var s = Diffeq.Solve(new TTab(), new Lorenz<F64>(p.Params[3 * m], p.Params[3 * m + 1], p.Params[3 * m + 2]), 0, 1, dt,
+            var s = Diffeq.Solve(new TTab(), new Lorenz<F64>(p.Params[3 * m], p.Params[3 * m + 1], p.Params[3 * m + 2]), t0, t1, p.Dt0,
                 new Vec3<F64>(y0[3 * m], y0[3 * m + 1], y0[3 * m + 2]), StepSize.Constant, p.SaveAt, maxSteps);
             Assert.Equal(s.Result, r.Results[m]);
             Assert.Equal(s.Stats.Steps, r.Steps[m]);
@@ -138,6 +139,7 @@ public class EnsembleTests
     }
     [Fact] public void ConstantStepRuns_StopAtMaxSteps_LikeSingleSolves() => ConstantRunsMatchSingleSolves<Rk4, Lane8>(19, 0.001, 250, false);
     [Fact] public void ConstantStepRuns_ANonFiniteMember_EndsAtTheSameStep() => ConstantRunsMatchSingleSolves<Rk4, Lane8>(19, 0.0037, 100_000, true);
+    [Fact] public void ConstantStepRuns_BackwardsInTime_MatchSingleSolves_BitForBit() => ConstantRunsMatchSingleSolves<Rk4, Lane8>(23, 0.0037, 100_000, false, backward: true);
 
     [Fact]
     public void Ensemble_RecordsFailuresPerMember_WithoutStoppingOthers()
