@@ -225,6 +225,8 @@ internal static class Milstein
 public struct ReversibleHeun : ISdeMethod
 {
     /// <inheritdoc/>
+    public static bool Stateful => true;
+    /// <inheritdoc/>
     public static string Name => "reversible_heun";
     /// <inheritdoc/>
     public static Calculus Calculus => Calculus.Stratonovich;

@@ -47,6 +47,8 @@ public interface ISdeMethod
     static abstract int ErrorOrder { get; }
     /// <summary>Vector-field evaluations (drift and diffusion together) per step beyond the one at the start.</summary>
     static abstract int EvaluationsPerStep { get; }
+    /// <summary>Whether the method keeps per-lane state between steps in <see cref="SdeCarry{T, TY, TF}"/> (reversible Heun).</summary>
+    static virtual bool Stateful => false;
     /// <summary>Why the method cannot solve this noise structure (null when it can).</summary>
     static abstract string? Refuses(NoiseKind noise, bool diagonalShapes);
 
@@ -107,6 +109,7 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Commit(T accept)
     {
+        if (!TMethod.Stateful) return;
         Carry.YHat = TY.Select(accept, Carry.PendingYHat, Carry.YHat);
         Carry.FHat = Cat<TY, TG, T>.Select(accept, Carry.PendingFHat, Carry.FHat);
         Carry.TNext = T.Select(accept, Carry.PendingTNext, Carry.TNext);
