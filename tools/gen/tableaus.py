@@ -197,6 +197,7 @@ for s in solvers:
     # dense weights: one small method per stage (and k_end), so callers with a constant index inline only what they use
     d = s['dense']
     weights = {}   # stage index -> list of C# statements ending in 'return ...;'
+    extras = []    # extra dense stages: (node, coefficients over the inputs)
     if d == 'hermite':
         for i in range(S + 1):
             st = ['T t2 = theta * theta, t3 = t2 * theta;']
@@ -208,39 +209,10 @@ for s in solvers:
                 if i == 0: st.append('w = w + t3 - T.From(2.0) * t2 + theta;')
                 st.append('return w;')
             weights[i] = st
-    elif d == 'tsit5':
-        tw = {
-            0: 'T.From(-1.0530884977290216) * t * (t - T.From(1.3299890189751412)) * (t2 - T.From(1.4364028541716351) * t + T.From(0.7139816917074209))',
-            1: 'T.From(0.1017) * t2 * (t2 - T.From(2.1966568338249754) * t + T.From(1.2949852507374631))',
-            2: 'T.From(2.490627285651252793) * t2 * (t2 - T.From(2.38535645472061657) * t + T.From(1.57803468208092486))',
-            3: 'T.From(-16.54810288924490272) * (t - T.From(1.21712927295533244)) * (t - T.From(0.61620406037800089)) * t2',
-            4: 'T.From(47.37952196281928122) * (t - T.From(1.203071208372362603)) * (t - T.From(0.658047292653547382)) * t2',
-            5: 'T.From(-34.87065786149660974) * (t - T.From(1.2)) * (t - T.From(0.666666666666666667)) * t2',
-            6: 'T.From(2.5) * (t - T.One) * (t - T.From(0.6)) * t2',
-        }
-        for i, e in tw.items(): weights[i] = ['T t = theta, t2 = theta * theta;', f'return {e};']
-    elif d == 'dopri5':
-        for i in range(S):
-            st = ["// Quartic through y0, y1, y'(0), y'(1) and Shampine's midpoint value y0 + Σ cmidᵢ kᵢ, as weights on kᵢ.",
-                  'T t = theta, t2 = theta * theta, t3 = t2 * theta, t4 = t2 * t2;',
-                  f'T w = T.From({r(s["b"][i])}) * (T.From(-5.0) * t2 + T.From(14.0) * t3 - T.From(8.0) * t4)',
-                  f'    + T.From({r(dopri5_cmid[i])}) * (T.From(16.0) * t2 - T.From(32.0) * t3 + T.From(16.0) * t4);']
-            if i == 0: st.append('w = w + t - T.From(4.0) * t2 + T.From(5.0) * t3 - T.From(2.0) * t4;')
-            if i == 6: st.append('w = w + t2 - T.From(3.0) * t3 + T.From(2.0) * t4;')
-            st.append('return w;')
-            weights[i] = st
-    elif d == 'dopri8':
-        for i, co in enumerate(d8dense):
-            if all(float(x) == 0 for x in co): continue
-            expr = f'T.From({r(co[0])})'
-            for x in co[1:]:
-                expr = f'T.Fma({expr}, t, T.From({r(x)}))'
-            weights[i] = ['T t = theta;', f'return {expr} * t;']
-    extras = []
-    if s['name'] in BOOT:
-        lw, levels = BOOT[s['name']]
+    else:
+        # The published interpolant (tsit5_lower, dopri5_lower or dopri8_lower above) lifted by bootstrapping.
+        lw, levels = BOOT[d]
         extras, polys = bootstrap(s['b'], S, lw, levels)
-        weights = {}
         for i, co in polys.items():
             if all(x == 0 for x in co): continue
             expr = f'T.From({r(co[-1])})'
@@ -320,7 +292,6 @@ for s in solvers:
     # Advance: the same stage recurrence and y1 (same operations in the same order, so the same bits) without the
     # error estimate or stored stages, inlined into the caller: runs of constant steps (Integrator.RunGroups).
     A = [x for x in L if not x.startswith('k.K') and 'err' not in x and x not in ('if (wantError)', '{', '}')]
-    A = [x.replace('y1 = yNew;', 'y1 = yNew;') for x in A]
     out.append('    /// <inheritdoc/>')
     out.append('    [MethodImpl(MethodImplOptions.AggressiveInlining)]')
     out.append('    public static void Advance<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast)')
