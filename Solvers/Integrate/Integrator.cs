@@ -431,6 +431,7 @@ public static class Integrator
             T tauStop = tauNew;
             TY yEnd = y1;
             T eventHit = T.Zero;
+            var dense = default(StepDense<T, TY>);
             if (TEvent.Enabled)
             {
                 T g1 = ev.Condition(dir * tauNew, y1);
@@ -438,12 +439,10 @@ public static class Integrator
                 T crossing = T.And(T.AndNot(accept, T.Equal(g0, T.Zero)), T.Or(T.Less(g0 * g1, T.Zero), T.Equal(g1, T.Zero)));
                 if (T.Any(crossing))
                 {
-                    TY kEndE = KEnd<TSolver, TTerm, T, TY, TC, TF>(term, k, fNew, t0, hReal);
-                    TSolver.PrepareDense(term, t0, hReal, s.Y, ref k, kEndE);
-                    if (TSolver.DenseEvaluations > 0) s.Stats.Nfe = T.Select(crossing, s.Stats.Nfe + T.From(TSolver.DenseEvaluations), s.Stats.Nfe);
-                    T theta = LocateEvent<TSolver, TTerm, TEvent, T, TY, TC, TF>(ev, crossing, g0, t0, hReal, s.Y, k, kEndE);
+                    PrepareDense<TSolver, TTerm, T, TY, TC, TF>(ref dense, crossing, ref s, term, ref k, fNew, t0, hReal);
+                    T theta = LocateEvent<TSolver, TTerm, TEvent, T, TY, TC, TF>(ev, crossing, g0, t0, hReal, s.Y, k, dense.KEnd);
                     T tauEvent = T.Fma(theta, hUse, tau);
-                    TY yEvent = TSolver.Interpolate(theta, s.Y, k, kEndE);
+                    TY yEvent = TSolver.Interpolate(theta, s.Y, k, dense.KEnd);
                     tauStop = T.Select(crossing, tauEvent, tauNew);
                     yEnd = TY.Select(crossing, yEvent, y1);
                     eventHit = crossing;
@@ -453,13 +452,11 @@ public static class Integrator
 
             T saveMask = T.And(accept, T.LessEqual(s.NextSaveTau, tauStop));
             if (T.Any(saveMask))
-                SaveInStep<TSolver, TTerm, TSink, T, TY, TC, TF>(saveMask, ref s, ref sink, term, ref k, fNew, tau, hUse, dir, tauStop, yEnd);
+                SaveInStep<TSolver, TTerm, TSink, T, TY, TC, TF>(saveMask, ref s, ref sink, term, ref k, ref dense, fNew, tau, hUse, dir, tauStop, yEnd);
             if (TSink.RecordsSteps && T.Any(accept))
             {
-                TY kEndS = KEnd<TSolver, TTerm, T, TY, TC, TF>(term, k, fNew, t0, hReal);
-                TSolver.PrepareDense(term, t0, hReal, s.Y, ref k, kEndS);
-                if (TSolver.DenseEvaluations > 0) s.Stats.Nfe = T.Select(accept, s.Stats.Nfe + T.From(TSolver.DenseEvaluations), s.Stats.Nfe);
-                sink.Step<TSolver, TTerm, TC, TF>(accept, s.Member, t0, dir * tauStop, s.Y, yEnd, k, kEndS);
+                PrepareDense<TSolver, TTerm, T, TY, TC, TF>(ref dense, accept, ref s, term, ref k, fNew, t0, hReal);
+                sink.Step<TSolver, TTerm, TC, TF>(accept, s.Member, t0, dir * tauStop, s.Y, yEnd, k, dense.KEnd);
             }
 
             if (TCtl.Adaptive)
@@ -496,20 +493,50 @@ public static class Integrator
         }
     }
 
-    /// <summary>k_end = Prod(f(t1, y1), ΔC): the last stage for FSAL tableaus, else from the fresh evaluation.</summary>
+    /// <summary>What one step has prepared for dense output: k_end, and whether the extra dense stages are computed.</summary>
+    private struct StepDense<T, TY>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+    {
+        public bool HaveKEnd, Prepared;
+        /// <summary>Lanes whose statistics already count this step's dense evaluations.</summary>
+        public T Counted;
+        public TY KEnd;
+    }
+
+    /// <summary>
+    /// Readies the step for interpolation in the lanes of <paramref name="need"/>: k_end = Prod(f(t1, y1), ΔC) and the
+    /// solver's extra dense stages, each computed once per step however many consumers (events, saves, step records)
+    /// ask, and counted once in each lane that needs them.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TY KEnd<TSolver, TTerm, T, TY, TC, TF>(in TTerm term, in RkStages<TY> k, in TF fNew, T t0, T hReal)
+    private static void PrepareDense<TSolver, TTerm, T, TY, TC, TF>(ref StepDense<T, TY> dense, T need, ref LaneState<T, TY, TF> s, in TTerm term,
+        ref RkStages<TY> k, in TF fNew, T t0, T hReal)
         where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where T : struct, IScalar<T>
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
-        => term.Prod(fNew, term.Contr(t0, t0 + hReal));
+    {
+        if (!dense.HaveKEnd)
+        {
+            dense.KEnd = term.Prod(fNew, term.Contr(t0, t0 + hReal));
+            dense.HaveKEnd = true;
+        }
+        if (TSolver.DenseEvaluations == 0 || !T.Any(need)) return;
+        if (!dense.Prepared)
+        {
+            TSolver.PrepareDense(term, t0, hReal, s.Y, ref k, dense.KEnd);
+            dense.Prepared = true;
+        }
+        s.Stats.Nfe = T.Select(T.AndNot(need, dense.Counted), s.Stats.Nfe + T.From(TSolver.DenseEvaluations), s.Stats.Nfe);
+        dense.Counted = T.Or(dense.Counted, need);
+    }
 
     /// <summary>Stores every save time inside the accepted step, by dense interpolation.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void SaveInStep<TSolver, TTerm, TSink, T, TY, TC, TF>(T m, ref LaneState<T, TY, TF> s, ref TSink sink, in TTerm term,
-        ref RkStages<TY> k, in TF fNew, T tau, T hUse, T dir, T tauStop, in TY yEnd)
+        ref RkStages<TY> k, ref StepDense<T, TY> dense, in TF fNew, T tau, T hUse, T dir, T tauStop, in TY yEnd)
         where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where TSink : struct, ISaveSink<T, TY>
@@ -517,18 +544,10 @@ public static class Integrator
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TY kEnd = KEnd<TSolver, TTerm, T, TY, TC, TF>(term, k, fNew, dir * tau, dir * hUse);
         // A save at the step's end takes the end state itself; only saves strictly inside need the dense stages (save
         // times increase, so an interior one, if any, comes first).
-        if (TSolver.DenseEvaluations > 0)
-        {
-            T interior = T.And(m, T.Less(s.NextSaveTau, tauStop));
-            if (T.Any(interior))
-            {
-                TSolver.PrepareDense(term, dir * tau, dir * hUse, s.Y, ref k, kEnd);
-                s.Stats.Nfe = T.Select(interior, s.Stats.Nfe + T.From(TSolver.DenseEvaluations), s.Stats.Nfe);
-            }
-        }
+        PrepareDense<TSolver, TTerm, T, TY, TC, TF>(ref dense, T.And(m, T.Less(s.NextSaveTau, tauStop)), ref s, term, ref k, fNew, dir * tau, dir * hUse);
+        TY kEnd = dense.KEnd;
         T idx = s.SaveIndex;
         T ts = s.NextSaveTau;
         T safeH = T.Select(T.Less(T.Zero, hUse), hUse, T.One);
