@@ -107,14 +107,8 @@ public static class EnsembleRunner
         where TY : struct, IState<TY, T>
     {
         var groups = new LaneGroup<ErkStepper<TTab, OdeTerm<TModel, T, TY>, T, TY, T, TY>, OdeTerm<TModel, T, TY>, ConstantStepSize<T>, T, TY, TY>[LaneGroups];
-        for (int g = 0; g < groups.Length; g++)
-        {
-            ref var grp = ref groups[g];
-            grp.S.Member = T.From(-1);
-            grp.S.Active = refill.Refill(T.True, ref grp.Term, ref grp.S.Tau, ref grp.S.TauEnd, ref grp.S.Y, ref grp.S.Member, ref grp.S.H);
-        }
         Integrator.RunGroups<ErkStepper<TTab, OdeTerm<TModel, T, TY>, T, TY, T, TY>, OdeTerm<TModel, T, TY>, ConstantStepSize<T>, EnsembleSink<T, TY>,
-            NoEvent<T, TY>, EnsembleRefill<TModel, T, TY>, T, TY, T, TY>(groups, ref sink, default(NoEvent<T, TY>), ref refill, opt);
+            NoEvent<T, TY>, EnsembleRefill<TModel, T, TY>, T, TY, T, TY>(groups, default(ConstantStepSize<T>), ref sink, default(NoEvent<T, TY>), ref refill, opt);
     }
 
     /// <summary>The result buffers to write: new ones, or the caller's after checking their shape and clearing the saves.</summary>

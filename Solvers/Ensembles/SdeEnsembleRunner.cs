@@ -98,17 +98,10 @@ public static class SdeEnsembleRunner
             // Constant steps: lane groups advanced together through runs of plain steps (Integrator.RunGroups).
             var groups = new LaneGroup<SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>,
                 MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY>, TCtl, T, TY, Cat<TY, TG, T>>[EnsembleRunner.LaneGroups];
-            for (int g = 0; g < groups.Length; g++)
-            {
-                ref var grp = ref groups[g];
-                grp.S.Member = T.From(-1);
-                grp.Ctl = ctl;
-                grp.S.Active = refill.Refill(T.True, ref grp.Term, ref grp.S.Tau, ref grp.S.TauEnd, ref grp.S.Y, ref grp.S.Member, ref grp.S.H);
-            }
             Integrator.RunGroups<SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>,
                 MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY>,
                 TCtl, EnsembleSink<T, TY>, NoEvent<T, TY>, SdeRefill<TModel, TPath, T, TY, TX, TG, TDrift, TDiff>, T, TY, Pair<T, TX>, Cat<TY, TG, T>>(
-                groups, ref sink, default(NoEvent<T, TY>), ref refill, opt);
+                groups, ctl, ref sink, default(NoEvent<T, TY>), ref refill, opt);
             return;
         }
         var s = new LaneState<T, TY, Cat<TY, TG, T>> { Member = T.From(-1) };

@@ -106,11 +106,12 @@ public static class Integrator
     /// (<see cref="ISolverStepper{TTerm, T, TY, TC, TF}.Advance"/>, the same arithmetic as the loop's step, with the
     /// groups interleaved so that one group's step overlaps the next one's in the processor, as a hand-written SIMD
     /// loop over a chunk of members does); every other step goes through <see cref="StepUntilAnyFinishes"/> one
-    /// step at a time. Results, result codes and statistics are bit for bit those of <see cref="Run"/>.
+    /// step at a time. Each group starts with a copy of <paramref name="ctl"/> and takes its first members from
+    /// <paramref name="refill"/>. Results, result codes and statistics are bit for bit those of <see cref="Run"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RunGroups<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(
-        Span<LaneGroup<TSolver, TTerm, TCtl, T, TY, TF>> groups, ref TSink sink, in TEvent ev, ref TRefill refill, LoopOptions opt)
+        Span<LaneGroup<TSolver, TTerm, TCtl, T, TY, TF>> groups, in TCtl ctl, ref TSink sink, in TEvent ev, ref TRefill refill, LoopOptions opt)
         where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where TCtl : struct, IStepSizeController<T>
@@ -125,18 +126,23 @@ public static class Integrator
         for (int g = 0; g < groups.Length; g++)
         {
             ref var grp = ref groups[g];
+            grp = default;
+            grp.S.Member = T.From(-1);
+            grp.Ctl = ctl;
+            grp.S.Active = refill.Refill(T.True, ref grp.Term, ref grp.S.Tau, ref grp.S.TauEnd, ref grp.S.Y, ref grp.S.Member, ref grp.S.H);
             if (!T.Any(grp.S.Active)) continue;
             Begin<TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(grp.S.Active, ref grp.S, ref grp.Term, ref grp.Ctl, ref sink, ev, opt);
             live++;
         }
         // Runs need a step that is the same in every lane and every step: constant steps, nothing recorded per step.
         bool runs = !TCtl.Adaptive && typeof(TCtl) == typeof(ConstantStepSize<T>) && !TEvent.Enabled && !TSink.RecordsSteps;
+        var saved = runs ? new (TY Y, TF F, T Tau, TSolver Solver)[groups.Length] : [];
         while (live > 0)
         {
             if (runs)
             {
                 int n = RunLength<TSolver, TTerm, TCtl, T, TY, TF>(groups, opt);
-                if (n > 0) runs = AdvanceRun<TSolver, TTerm, TCtl, T, TY, TC, TF>(groups, n, opt);
+                if (n > 0) runs = AdvanceRun<TSolver, TTerm, TCtl, T, TY, TC, TF>(groups, saved, n, opt);
             }
             for (int g = 0; g < groups.Length; g++)
             {
@@ -159,7 +165,7 @@ public static class Integrator
     {
         const double MaxRun = 1 << 16;
         double n = MaxRun;
-        int members = 0;
+        int inRun = 0;
         Span<double> steps = stackalloc double[T.Width];
         for (int g = 0; g < groups.Length; g++)
         {
@@ -175,9 +181,9 @@ public static class Integrator
             T.ToLanes(room, steps);
             for (int lane = 0; lane < T.Width; lane++)
                 if (!(steps[lane] >= n)) n = double.IsNaN(steps[lane]) ? 0 : steps[lane];
-            members++;
+            inRun++;
         }
-        return members == 0 || !(n >= 1) ? 0 : (int)n;
+        return inRun == 0 || !(n >= 1) ? 0 : (int)n;
     }
 
     /// <summary>
@@ -186,14 +192,14 @@ public static class Integrator
     /// then takes those steps one by one, where a non-finite state ends the member with its own result code).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static bool AdvanceRun<TSolver, TTerm, TCtl, T, TY, TC, TF>(Span<LaneGroup<TSolver, TTerm, TCtl, T, TY, TF>> groups, int n, LoopOptions opt)
+    private static bool AdvanceRun<TSolver, TTerm, TCtl, T, TY, TC, TF>(Span<LaneGroup<TSolver, TTerm, TCtl, T, TY, TF>> groups,
+        Span<(TY Y, TF F, T Tau, TSolver Solver)> saved, int n, LoopOptions opt)
         where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where T : struct, IScalar<T>
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        var saved = new (TY Y, TF F, T Tau, TSolver Solver)[groups.Length];
         for (int g = 0; g < groups.Length; g++) saved[g] = (groups[g].S.Y, groups[g].S.F0, groups[g].S.Tau, groups[g].Solver);
         T dir = T.From(opt.Direction);
         // 0·y is NaN exactly when y is infinite or NaN, and adding ±0 changes nothing: the probe turns non-finite at
