@@ -224,6 +224,9 @@ public struct FixedStepBrownian<T, TX> : IBrownianPath<T, TX>
         return Unsafe.As<F64, T>(ref f);
     }
 
+    /// <summary>Whether <typeparamref name="T"/> takes the vectorised path (<see cref="Lane8"/> and <see cref="F64"/>).</summary>
+    internal static bool Vectorised => typeof(T) == typeof(Lane8) || typeof(T) == typeof(F64);
+
     /// <summary>
     /// The increments of up to 8 slots at once: step index n = round((t0 − tStart)/dt), Philox counter
     /// (n/4, member low, member high, dimension) and normal n mod 4 of the Box–Muller pairs — the layout of
@@ -232,36 +235,96 @@ public struct FixedStepBrownian<T, TX> : IBrownianPath<T, TX>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private readonly TX IncrementLanes(T t0, T t1)
     {
-        Vector512<double> a = Slots(t0), b = Slots(t1), mem = Slots(Member);
-        Vector512<double> h = b - a;
-        Vector512<double> root = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(h, Vector512<double>.Zero),
-            Vector512.Sqrt(h), -Vector512.Sqrt(-h));
-        Vector512<long> n = Vector512.ConvertToInt64(Vector512.Round((a - Vector512.Create(TStart)) / Vector512.Create(Dt)));
-        Vector512<ulong> member = Vector512.ConvertToUInt64(Vector512.Max(mem, Vector512<double>.Zero));
-        Vector512<ulong> lo32 = Vector512.Create(0xFFFFFFFFUL);
-        Vector512<ulong> block = (n.AsUInt64() >>> 2) & lo32, memberLo = member & lo32, memberHi = member >>> 32;
+        Index(t0, t1, out Vector512<double> root, out Vector512<long> n);
+        Counter(n, out Vector512<ulong> block, out Vector512<ulong> memberLo, out Vector512<ulong> memberHi);
         Vector512<ulong> k = n.AsUInt64() & Vector512.Create(3UL);
-        Vector512<double> firstPair = Vector512.LessThan(k, Vector512.Create(2UL)).AsDouble();
+        Vector512<ulong> firstPair = Vector512.LessThan(k, Vector512.Create(2UL));
         Vector512<double> even = Vector512.Equals(k & Vector512<ulong>.One, Vector512<ulong>.Zero).AsDouble();
         TX w = default;
         for (int d = 0; d < TX.Dim; d++)
         {
             Philox.Philox8(block, memberLo, memberHi, Vector512.Create((ulong)(uint)d), Key0, Key1,
                 out Vector512<ulong> r0, out Vector512<ulong> r1, out Vector512<ulong> r2, out Vector512<ulong> r3);
-            Vector512<ulong> ra = Vector512.ConditionalSelect(firstPair.AsUInt64(), r0, r2);
-            Vector512<ulong> rb = Vector512.ConditionalSelect(firstPair.AsUInt64(), r1, r3);
-            Vector512<double> half = Vector512.Create(0.5), scale = Vector512.Create(1.0 / 4294967296.0);
-            Vector512<double> u0 = (Vector512.ConvertToDouble(ra) + half) * scale;
-            Vector512<double> u1 = (Vector512.ConvertToDouble(rb) + half) * scale;
-            Vector512<double> radius = Vector512.Sqrt(Vector512.Create(-2.0) * Vector512.Log(u0));
-            Vector512<double> angle = Vector512.Create(6.283185307179586476925286766559) * u1;
-            // sin a = cos(a − π/2): one cosine gives whichever of the pair this step uses.
-            angle = Vector512.ConditionalSelect(even, angle, angle - Vector512.Create(1.5707963267948966));
-            Vector512<double> z = radius * Vector512.Cos(angle);
+            Vector512<double> radius = Radius(Vector512.ConditionalSelect(firstPair, r0, r2));
+            (Vector512<double> sin, Vector512<double> cos) = Vector512.SinCos(Angle(Vector512.ConditionalSelect(firstPair, r1, r3)));
+            TX.Set(ref w, d, FromSlots(root * (radius * Vector512.ConditionalSelect(even, cos, sin))));
+        }
+        return w;
+    }
+
+    /// <summary>
+    /// The same increments as <see cref="Increment"/> (bit for bit) for runs of constant steps: the four normals of a
+    /// Philox block are computed together (two logarithms, two square roots, two sine–cosine pairs) and kept in
+    /// <paramref name="cache"/> for the block's other steps, as a hand-written stream would; a lane whose member or block
+    /// changed recomputes the block.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal readonly TX IncrementCached(T t0, T t1, ref FixedStepNormals<T, TX> cache)
+    {
+        Index(t0, t1, out Vector512<double> root, out Vector512<long> n);
+        // Block + 1 is the cache key, so that the zeroed cache of a new stepper matches no block ≥ 0.
+        T key = FromSlots(Vector512.ConvertToDouble(n >> 2) + Vector512<double>.One);
+        if (!T.All(T.And(T.Equal(key, cache.Key), T.Equal(Member, cache.Member))))
+        {
+            Counter(n, out Vector512<ulong> block, out Vector512<ulong> memberLo, out Vector512<ulong> memberHi);
+            for (int d = 0; d < TX.Dim; d++)
+            {
+                Philox.Philox8(block, memberLo, memberHi, Vector512.Create((ulong)(uint)d), Key0, Key1,
+                    out Vector512<ulong> r0, out Vector512<ulong> r1, out Vector512<ulong> r2, out Vector512<ulong> r3);
+                Vector512<double> ra = Radius(r0), rb = Radius(r2);
+                (Vector512<double> sa, Vector512<double> ca) = Vector512.SinCos(Angle(r1));
+                (Vector512<double> sb, Vector512<double> cb) = Vector512.SinCos(Angle(r3));
+                TX.Set(ref cache.Z0, d, FromSlots(ra * ca));
+                TX.Set(ref cache.Z1, d, FromSlots(ra * sa));
+                TX.Set(ref cache.Z2, d, FromSlots(rb * cb));
+                TX.Set(ref cache.Z3, d, FromSlots(rb * sb));
+            }
+            cache.Key = key;
+            cache.Member = Member;
+        }
+        Vector512<long> k = n & Vector512.Create(3L);
+        Vector512<double> first = Vector512.LessThan(k, Vector512.Create(2L)).AsDouble();
+        Vector512<double> even = Vector512.Equals(k & Vector512<long>.One, Vector512<long>.Zero).AsDouble();
+        TX w = default;
+        for (int d = 0; d < TX.Dim; d++)
+        {
+            Vector512<double> z = Vector512.ConditionalSelect(first,
+                Vector512.ConditionalSelect(even, Slots(TX.Get(cache.Z0, d)), Slots(TX.Get(cache.Z1, d))),
+                Vector512.ConditionalSelect(even, Slots(TX.Get(cache.Z2, d)), Slots(TX.Get(cache.Z3, d))));
             TX.Set(ref w, d, FromSlots(root * z));
         }
         return w;
     }
+
+    /// <summary>±√|t1 − t0| and the step index n = round((t0 − tStart)/dt) of each slot.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly void Index(T t0, T t1, out Vector512<double> root, out Vector512<long> n)
+    {
+        Vector512<double> a = Slots(t0), h = Slots(t1) - a;
+        root = Vector512.CopySign(Vector512.Sqrt(Vector512.Abs(h)), h);   // ±√|h| with one square root
+        n = Vector512.ConvertToInt64(Vector512.Round((a - Vector512.Create(TStart)) / Vector512.Create(Dt)));
+    }
+
+    /// <summary>Philox counter words (n/4, member low, member high) of each slot.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly void Counter(Vector512<long> n, out Vector512<ulong> block, out Vector512<ulong> memberLo, out Vector512<ulong> memberHi)
+    {
+        Vector512<ulong> member = Vector512.ConvertToUInt64(Vector512.Max(Slots(Member), Vector512<double>.Zero));
+        Vector512<ulong> lo32 = Vector512.Create(0xFFFFFFFFUL);
+        block = (n.AsUInt64() >>> 2) & lo32;
+        memberLo = member & lo32;
+        memberHi = member >>> 32;
+    }
+
+    /// <summary>√(−2 ln u) of the 32-bit uniform u = (r + ½)·2⁻³².</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> Radius(Vector512<ulong> r)
+        => Vector512.Sqrt(Vector512.Create(-2.0) * Vector512.Log((Vector512.ConvertToDouble(r) + Vector512.Create(0.5)) * Vector512.Create(1.0 / 4294967296.0)));
+
+    /// <summary>2π u of the 32-bit uniform u = (r + ½)·2⁻³².</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> Angle(Vector512<ulong> r)
+        => Vector512.Create(6.283185307179586476925286766559) * ((Vector512.ConvertToDouble(r) + Vector512.Create(0.5)) * Vector512.Create(1.0 / 4294967296.0));
 
     /// <inheritdoc/>
     public readonly void IncrementWithArea(T s, T t, out TX w, out TX h)
@@ -280,4 +343,20 @@ public struct FixedStepBrownian<T, TX> : IBrownianPath<T, TX>
             TX.Set(ref h, d, v);
         }
     }
+}
+
+/// <summary>
+/// The four normals of the current Philox block of each slot, kept by a stepper between the steps of a run
+/// (<see cref="FixedStepBrownian{T, TX}"/>): key = block + 1 (0 = empty) and member of each slot.
+/// </summary>
+public struct FixedStepNormals<T, TX>
+    where T : struct, IScalar<T>
+    where TX : struct, IState<TX, T>
+{
+    /// <summary>Block index + 1 of each slot (0: nothing cached).</summary>
+    public T Key;
+    /// <summary>Member id of each slot.</summary>
+    public T Member;
+    /// <summary>Normals 0–3 of the block.</summary>
+    public TX Z0, Z1, Z2, Z3;
 }

@@ -45,6 +45,22 @@ public struct EulerMaruyama : ISdeMethod
             term, t0, h, y0, f0, false, ref k, out y1, out err, out fLast);
         k.K13 = TY.Sub(y1, y0);
     }
+
+    /// <inheritdoc/>
+    public static bool HasAdvance => true;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Advance<TDrift, TDiff, TPath, T, TY, TX, TG>(
+        in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
+        in Cat<TY, TG, T> f0, in Pair<T, TX> control, in TY y0, ref SdeCarry<T, TY, Cat<TY, TG, T>> carry, out TY y1, out Cat<TY, TG, T> fLast)
+        where TDrift : struct, IVectorField<T, TY> where TDiff : struct, IDiffusion<T, TY, TX, TG> where TPath : struct, IBrownianPath<T, TX>
+        where T : struct, IScalar<T> where TY : struct, IState<TY, T> where TX : struct, IState<TX, T> where TG : struct, IState<TG, T>
+    {
+        // The Euler tableau's step (y₀ + 1·Prod(f₀, ΔC); 1·k is exact, so the sum has the same bits as its FMA).
+        fLast = f0;
+        y1 = TY.Add(y0, term.Prod(f0, control));
+    }
 }
 
 /// <summary>

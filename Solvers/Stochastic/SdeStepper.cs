@@ -66,6 +66,26 @@ public interface ISdeMethod
         where TY : struct, IState<TY, T>
         where TX : struct, IState<TX, T>
         where TG : struct, IState<TG, T>;
+
+    /// <summary>Whether the method has its own <see cref="Advance"/> (otherwise runs of constant steps call <see cref="Step"/>).</summary>
+    static virtual bool HasAdvance => false;
+
+    /// <summary>
+    /// One plain step of a run of constant steps (no error estimate, no dense output) with the step's control
+    /// (Δt, ΔW) = term.Contr(t0, t0 + h) given, inlined into the run: the same arithmetic as <see cref="Step"/>, so
+    /// results are bit for bit those of the loop's step. Only called when <see cref="HasAdvance"/> is true.
+    /// </summary>
+    static virtual void Advance<TDrift, TDiff, TPath, T, TY, TX, TG>(
+        in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
+        in Cat<TY, TG, T> f0, in Pair<T, TX> control, in TY y0, ref SdeCarry<T, TY, Cat<TY, TG, T>> carry, out TY y1, out Cat<TY, TG, T> fLast)
+        where TDrift : struct, IVectorField<T, TY>
+        where TDiff : struct, IDiffusion<T, TY, TX, TG>
+        where TPath : struct, IBrownianPath<T, TX>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TX : struct, IState<TX, T>
+        where TG : struct, IState<TG, T>
+        => throw new NotSupportedException($"{typeof(ISdeMethod).Name}.Advance is not implemented by this method.");
 }
 
 /// <summary>
@@ -86,6 +106,8 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
 {
     /// <summary>The per-lane memory of stateful methods.</summary>
     public SdeCarry<T, TY, Cat<TY, TG, T>> Carry;
+    /// <summary>The normals of the current Philox block, when the path is a <see cref="FixedStepBrownian{T, TX}"/> (runs of constant steps).</summary>
+    public FixedStepNormals<T, TX> Noise;
 
     /// <inheritdoc/>
     public static string Name => TMethod.Name;
@@ -117,13 +139,26 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // SkipLocalsInit: the stage buffer of methods without their own Advance would otherwise be zeroed on every step.
+    [MethodImpl(MethodImplOptions.AggressiveInlining), SkipLocalsInit]
     public void Advance(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
         T t0, T h, in TY y0, in Cat<TY, TG, T> f0, out TY y1, out Cat<TY, TG, T> fLast)
     {
-        // Step writes the stages it uses; clearing the 14-stage buffer first would cost more than the step.
-        Unsafe.SkipInit(out RkStages<TY> k);
-        Step(term, t0, h, y0, f0, false, ref k, out y1, out _, out fLast);
+        if (TMethod.HasAdvance)
+        {
+            // The fixed-step stream serves the run's steps from the normals of its Philox blocks (bit for bit the loop's).
+            T t1 = t0 + h;
+            Pair<T, TX> control = typeof(TPath) == typeof(FixedStepBrownian<T, TX>) && FixedStepBrownian<T, TX>.Vectorised
+                ? new(term.First.Contr(t0, t1), Unsafe.As<TPath, FixedStepBrownian<T, TX>>(ref Unsafe.AsRef(in term.Second.Path)).IncrementCached(t0, t1, ref Noise))
+                : term.Contr(t0, t1);
+            TMethod.Advance<TDrift, TDiff, TPath, T, TY, TX, TG>(term, f0, control, y0, ref Carry, out y1, out fLast);
+        }
+        else
+        {
+            // Methods write the stages they use before reading them; zeroing the 21-slot buffer costs more than a step.
+            Unsafe.SkipInit(out RkStages<TY> k);
+            TMethod.Step<TDrift, TDiff, TPath, T, TY, TX, TG>(term, t0, h, y0, f0, false, ref Carry, ref k, out y1, out _, out fLast);
+        }
         Commit(T.True);
     }
 
