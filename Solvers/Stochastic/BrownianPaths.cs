@@ -230,7 +230,7 @@ public struct FixedStepBrownian<T, TX> : IBrownianPath<T, TX>
     /// <summary>
     /// The increments of up to 8 slots at once: step index n = round((t0 − tStart)/dt), Philox counter
     /// (n/4, member low, member high, dimension) and normal n mod 4 of the Box–Muller pairs — the layout of
-    /// <see cref="Normal"/> — with SIMD log/sin/cos.
+    /// <see cref="Normal"/> — with the inlined kernels of <see cref="BoxMuller"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private readonly TX IncrementLanes(T t0, T t1)
@@ -246,7 +246,7 @@ public struct FixedStepBrownian<T, TX> : IBrownianPath<T, TX>
             Philox.Philox8(block, memberLo, memberHi, Vector512.Create((ulong)(uint)d), Key0, Key1,
                 out Vector512<ulong> r0, out Vector512<ulong> r1, out Vector512<ulong> r2, out Vector512<ulong> r3);
             Vector512<double> radius = Radius(Vector512.ConditionalSelect(firstPair, r0, r2));
-            (Vector512<double> sin, Vector512<double> cos) = Vector512.SinCos(Angle(Vector512.ConditionalSelect(firstPair, r1, r3)));
+            BoxMuller.SinCosTurns(Uniform(Vector512.ConditionalSelect(firstPair, r1, r3)), out Vector512<double> sin, out Vector512<double> cos);
             TX.Set(ref w, d, FromSlots(root * (radius * Vector512.ConditionalSelect(even, cos, sin))));
         }
         return w;
@@ -272,8 +272,8 @@ public struct FixedStepBrownian<T, TX> : IBrownianPath<T, TX>
                 Philox.Philox8(block, memberLo, memberHi, Vector512.Create((ulong)(uint)d), Key0, Key1,
                     out Vector512<ulong> r0, out Vector512<ulong> r1, out Vector512<ulong> r2, out Vector512<ulong> r3);
                 Vector512<double> ra = Radius(r0), rb = Radius(r2);
-                (Vector512<double> sa, Vector512<double> ca) = Vector512.SinCos(Angle(r1));
-                (Vector512<double> sb, Vector512<double> cb) = Vector512.SinCos(Angle(r3));
+                BoxMuller.SinCosTurns(Uniform(r1), out Vector512<double> sa, out Vector512<double> ca);
+                BoxMuller.SinCosTurns(Uniform(r3), out Vector512<double> sb, out Vector512<double> cb);
                 TX.Set(ref cache.Z0, d, FromSlots(ra * ca));
                 TX.Set(ref cache.Z1, d, FromSlots(ra * sa));
                 TX.Set(ref cache.Z2, d, FromSlots(rb * cb));
@@ -318,13 +318,12 @@ public struct FixedStepBrownian<T, TX> : IBrownianPath<T, TX>
 
     /// <summary>√(−2 ln u) of the 32-bit uniform u = (r + ½)·2⁻³².</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> Radius(Vector512<ulong> r)
-        => Vector512.Sqrt(Vector512.Create(-2.0) * Vector512.Log((Vector512.ConvertToDouble(r) + Vector512.Create(0.5)) * Vector512.Create(1.0 / 4294967296.0)));
+    private static Vector512<double> Radius(Vector512<ulong> r) => Vector512.Sqrt(Vector512.Create(-2.0) * BoxMuller.LogUnit(Uniform(r)));
 
-    /// <summary>2π u of the 32-bit uniform u = (r + ½)·2⁻³².</summary>
+    /// <summary>The 32-bit uniform u = (r + ½)·2⁻³² in (0, 1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> Angle(Vector512<ulong> r)
-        => Vector512.Create(6.283185307179586476925286766559) * ((Vector512.ConvertToDouble(r) + Vector512.Create(0.5)) * Vector512.Create(1.0 / 4294967296.0));
+    private static Vector512<double> Uniform(Vector512<ulong> r)
+        => (Vector512.ConvertToDouble(r) + Vector512.Create(0.5)) * Vector512.Create(1.0 / 4294967296.0);
 
     /// <inheritdoc/>
     public readonly void IncrementWithArea(T s, T t, out TX w, out TX h)

@@ -1,0 +1,83 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Diffrax.Solvers.Stochastic;
+
+/// <summary>
+/// The two elementary functions of the Box–Muller transform on 32-bit uniforms, for 8 slots at once, branch-free and
+/// inlined (the general <c>Vector512.Log</c>/<c>SinCos</c> handle every input and are calls): ln u for u in (0, 1],
+/// and sin/cos of 2πx for x in [0, 1] ("turns": the reduction to ±π/4 is exact). Both are truncated Taylor series
+/// whose remainder is below 10⁻¹⁶ relative; the results are within a few ulp of the correctly rounded values (tested)
+/// and the same on every lane width (the scalar F64 path uses slot 0).
+/// </summary>
+internal static class BoxMuller
+{
+    private const double Ln2 = 0.693147180559945309417232121458;
+    private const double Sqrt2 = 1.41421356237309504880168872421;
+    private const double TwoPi = 6.283185307179586476925286766559;
+
+    /// <summary>ln u for normal u in (0, 1]: u = 2ᵉ·m with m in [√½, √2), ln m = 2 atanh s, s = (m − 1)/(m + 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> LogUnit(Vector512<double> u)
+    {
+        Vector512<ulong> bits = u.AsUInt64();
+        Vector512<double> m = ((bits & Vector512.Create(0x000F_FFFF_FFFF_FFFFUL)) | Vector512.Create(0x3FF0_0000_0000_0000UL)).AsDouble();
+        Vector512<double> e = Vector512.ConvertToDouble((bits >>> 52).AsInt64()) - Vector512.Create(1023.0);
+        Vector512<double> big = Vector512.GreaterThanOrEqual(m, Vector512.Create(Sqrt2));
+        m = Vector512.ConditionalSelect(big, m * Vector512.Create(0.5), m);
+        e = Vector512.ConditionalSelect(big, e + Vector512<double>.One, e);
+        Vector512<double> s = (m - Vector512<double>.One) / (m + Vector512<double>.One);
+        Vector512<double> s2 = s * s;
+        // |s| ≤ 0.1716, s² ≤ 0.0295: 2 atanh s = 2s Σₖ s²ᵏ/(2k + 1), k ≤ 10 (remainder < 10⁻¹⁸ relative).
+        Vector512<double> p = Vector512.Create(1.0 / 21);
+        p = Vector512.FusedMultiplyAdd(p, s2, Vector512.Create(1.0 / 19));
+        p = Vector512.FusedMultiplyAdd(p, s2, Vector512.Create(1.0 / 17));
+        p = Vector512.FusedMultiplyAdd(p, s2, Vector512.Create(1.0 / 15));
+        p = Vector512.FusedMultiplyAdd(p, s2, Vector512.Create(1.0 / 13));
+        p = Vector512.FusedMultiplyAdd(p, s2, Vector512.Create(1.0 / 11));
+        p = Vector512.FusedMultiplyAdd(p, s2, Vector512.Create(1.0 / 9));
+        p = Vector512.FusedMultiplyAdd(p, s2, Vector512.Create(1.0 / 7));
+        p = Vector512.FusedMultiplyAdd(p, s2, Vector512.Create(1.0 / 5));
+        p = Vector512.FusedMultiplyAdd(p, s2, Vector512.Create(1.0 / 3));
+        Vector512<double> twoS = s + s;
+        Vector512<double> lnM = Vector512.FusedMultiplyAdd(twoS * s2, p, twoS);
+        return Vector512.FusedMultiplyAdd(e, Vector512.Create(Ln2), lnM);
+    }
+
+    /// <summary>sin 2πx and cos 2πx for x in [0, 1]: x = q/4 + r exactly with |r| ≤ 1/8, then series in θ = 2πr.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void SinCosTurns(Vector512<double> x, out Vector512<double> sin, out Vector512<double> cos)
+    {
+        Vector512<double> q = Vector512.Round(x * Vector512.Create(4.0));
+        Vector512<double> t = Vector512.FusedMultiplyAdd(q, Vector512.Create(-0.25), x) * Vector512.Create(TwoPi);
+        Vector512<double> t2 = t * t;
+        // |θ| ≤ π/4: sine through θ¹⁷/17!, cosine through θ¹⁸/18! (remainders < 10⁻¹⁸).
+        Vector512<double> ps = Vector512.Create(1.0 / 355687428096000);
+        ps = Vector512.FusedMultiplyAdd(ps, t2, Vector512.Create(-1.0 / 1307674368000));
+        ps = Vector512.FusedMultiplyAdd(ps, t2, Vector512.Create(1.0 / 6227020800));
+        ps = Vector512.FusedMultiplyAdd(ps, t2, Vector512.Create(-1.0 / 39916800));
+        ps = Vector512.FusedMultiplyAdd(ps, t2, Vector512.Create(1.0 / 362880));
+        ps = Vector512.FusedMultiplyAdd(ps, t2, Vector512.Create(-1.0 / 5040));
+        ps = Vector512.FusedMultiplyAdd(ps, t2, Vector512.Create(1.0 / 120));
+        ps = Vector512.FusedMultiplyAdd(ps, t2, Vector512.Create(-1.0 / 6));
+        Vector512<double> st = Vector512.FusedMultiplyAdd(t * t2, ps, t);
+        Vector512<double> pc = Vector512.Create(-1.0 / 6402373705728000);
+        pc = Vector512.FusedMultiplyAdd(pc, t2, Vector512.Create(1.0 / 20922789888000));
+        pc = Vector512.FusedMultiplyAdd(pc, t2, Vector512.Create(-1.0 / 87178291200));
+        pc = Vector512.FusedMultiplyAdd(pc, t2, Vector512.Create(1.0 / 479001600));
+        pc = Vector512.FusedMultiplyAdd(pc, t2, Vector512.Create(-1.0 / 3628800));
+        pc = Vector512.FusedMultiplyAdd(pc, t2, Vector512.Create(1.0 / 40320));
+        pc = Vector512.FusedMultiplyAdd(pc, t2, Vector512.Create(-1.0 / 720));
+        pc = Vector512.FusedMultiplyAdd(pc, t2, Vector512.Create(1.0 / 24));
+        pc = Vector512.FusedMultiplyAdd(pc, t2, Vector512.Create(-0.5));
+        Vector512<double> ct = Vector512.FusedMultiplyAdd(t2, pc, Vector512<double>.One);
+        // Quadrant q mod 4: (sin, cos) = (s, c), (c, −s), (−s, −c), (−c, s).
+        Vector512<long> k = Vector512.ConvertToInt64(q) & Vector512.Create(3L);
+        Vector512<double> swap = Vector512.Equals(k & Vector512<long>.One, Vector512<long>.One).AsDouble();
+        Vector512<double> sign = Vector512.Create(-0.0);
+        Vector512<double> sinSign = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(k, Vector512.Create(2L)).AsDouble(), sign, Vector512<double>.Zero);
+        Vector512<double> cosSign = Vector512.ConditionalSelect(Vector512.Equals((k + Vector512<long>.One) & Vector512.Create(2L), Vector512.Create(2L)).AsDouble(), sign, Vector512<double>.Zero);
+        sin = Vector512.ConditionalSelect(swap, ct, st) ^ sinSign;
+        cos = Vector512.ConditionalSelect(swap, st, ct) ^ cosSign;
+    }
+}
