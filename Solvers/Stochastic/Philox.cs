@@ -35,22 +35,33 @@ public static class Philox
     internal static void Philox8(Vector512<ulong> x0, Vector512<ulong> x1, Vector512<ulong> x2, Vector512<ulong> x3, uint k0, uint k1,
         out Vector512<ulong> r0, out Vector512<ulong> r1, out Vector512<ulong> r2, out Vector512<ulong> r3)
     {
-        Vector512<ulong> m0 = Vector512.Create(0xD2511F53UL), m1 = Vector512.Create(0xCD9E8D57UL), lo = Vector512.Create(0xFFFFFFFFUL);
-        for (int r = 0; r < 10; r++)
-        {
-            // 32×32→64-bit products: every word sits in the low half of its slot (vpmuludq where AVX-512 has it).
-            Vector512<ulong> p0 = Avx512F.IsSupported ? Avx512F.Multiply(m0.AsUInt32(), x0.AsUInt32()) : m0 * x0;
-            Vector512<ulong> p1 = Avx512F.IsSupported ? Avx512F.Multiply(m1.AsUInt32(), x2.AsUInt32()) : m1 * x2;
-            Vector512<ulong> y0 = (p1 >>> 32) ^ x1 ^ Vector512.Create((ulong)k0);
-            Vector512<ulong> y2 = (p0 >>> 32) ^ x3 ^ Vector512.Create((ulong)k1);
-            x1 = p1 & lo;
-            x3 = p0 & lo;
-            x0 = y0;
-            x2 = y2;
-            k0 += 0x9E3779B9u;
-            k1 += 0xBB67AE85u;
-        }
+        Round8(ref x0, ref x1, ref x2, ref x3, k0, k1);
+        Round8(ref x0, ref x1, ref x2, ref x3, unchecked(k0 + W0), unchecked(k1 + W1));
+        Round8(ref x0, ref x1, ref x2, ref x3, unchecked(k0 + 2 * W0), unchecked(k1 + 2 * W1));
+        Round8(ref x0, ref x1, ref x2, ref x3, unchecked(k0 + 3 * W0), unchecked(k1 + 3 * W1));
+        Round8(ref x0, ref x1, ref x2, ref x3, unchecked(k0 + 4 * W0), unchecked(k1 + 4 * W1));
+        Round8(ref x0, ref x1, ref x2, ref x3, unchecked(k0 + 5 * W0), unchecked(k1 + 5 * W1));
+        Round8(ref x0, ref x1, ref x2, ref x3, unchecked(k0 + 6 * W0), unchecked(k1 + 6 * W1));
+        Round8(ref x0, ref x1, ref x2, ref x3, unchecked(k0 + 7 * W0), unchecked(k1 + 7 * W1));
+        Round8(ref x0, ref x1, ref x2, ref x3, unchecked(k0 + 8 * W0), unchecked(k1 + 8 * W1));
+        Round8(ref x0, ref x1, ref x2, ref x3, unchecked(k0 + 9 * W0), unchecked(k1 + 9 * W1));
         r0 = x0; r1 = x1; r2 = x2; r3 = x3;
+    }
+
+    /// <summary>One Philox round on 8 counters with round key (k0, k1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Round8(ref Vector512<ulong> x0, ref Vector512<ulong> x1, ref Vector512<ulong> x2, ref Vector512<ulong> x3, uint k0, uint k1)
+    {
+        Vector512<ulong> m0 = Vector512.Create((ulong)M0), m1 = Vector512.Create((ulong)M1), lo = Vector512.Create(0xFFFFFFFFUL);
+        // 32×32→64-bit products: every word sits in the low half of its slot (vpmuludq where AVX-512 has it).
+        Vector512<ulong> p0 = Avx512F.IsSupported ? Avx512F.Multiply(m0.AsUInt32(), x0.AsUInt32()) : m0 * x0;
+        Vector512<ulong> p1 = Avx512F.IsSupported ? Avx512F.Multiply(m1.AsUInt32(), x2.AsUInt32()) : m1 * x2;
+        Vector512<ulong> y0 = (p1 >>> 32) ^ x1 ^ Vector512.Create((ulong)k0);
+        Vector512<ulong> y2 = (p0 >>> 32) ^ x3 ^ Vector512.Create((ulong)k1);
+        x1 = p1 & lo;
+        x3 = p0 & lo;
+        x0 = y0;
+        x2 = y2;
     }
 
     private const uint M0 = 0xD2511F53u, M1 = 0xCD9E8D57u, W0 = 0x9E3779B9u, W1 = 0xBB67AE85u;

@@ -27,6 +27,8 @@ string outPath = ArgValue("--out") ?? Path.Combine(RepoRoot(), "bench", "results
 int threads = Environment.ProcessorCount;
 string only = ArgValue("--only") ?? "";   // run only the sections whose name contains this (rk4, adaptive, equation, gbm)
 bool Want(string section) => section.Contains(only, StringComparison.OrdinalIgnoreCase);
+// BENCH_LANE_GROUPS=N: lane groups per thread for constant steps (EnsembleRunner.LaneGroups; default 4), for experiments.
+if (Environment.GetEnvironmentVariable("BENCH_LANE_GROUPS") is { } lanesGroups) EnsembleRunner.LaneGroups = int.Parse(lanesGroups, CultureInfo.InvariantCulture);
 string refBin = Path.Combine(RepoRoot(), "bench", "reference", "bin");
 Sh("bash", Path.Combine(RepoRoot(), "bench", "reference", "build.sh"));
 
