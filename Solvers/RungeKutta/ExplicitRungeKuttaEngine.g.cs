@@ -85,191 +85,393 @@ public static partial class ExplicitRungeKuttaEngine
         k.K0 = term.Prod(f0, control);
         fLast = f0;
         TY yLast = y0;
+        // Stage fields, for tableaus whose updates are fused (y + Prod(fⱼ, a·ΔC), IButcherTableau.FusedStages).
+        TF fs1 = f0, fs2 = f0, fs3 = f0, fs4 = f0, fs5 = f0, fs6 = f0, fs7 = f0, fs8 = f0, fs9 = f0, fs10 = f0, fs11 = f0, fs12 = f0, fs13 = f0;
         if (TTab.Stages > 1)
         {
             TY yi = y0;
-            if (TTab.A(1, 0) != 0) yi = TY.Fma(T.From(TTab.A(1, 0)), k.K0, yi);
+            if (TTab.FusedStages)
+            {
+                if (TTab.A(1, 0) != 0) yi = term.ProdAdd(yi, f0, term.ScaleControl(T.From(TTab.A(1, 0)), control));
+            }
+            else
+            {
+                if (TTab.A(1, 0) != 0) yi = TY.Fma(T.From(TTab.A(1, 0)), k.K0, yi);
+            }
             TF fi = term.Vf(T.Fma(T.From(TTab.C(1)), h, t0), yi);
+            fs1 = fi;
             k.K1 = term.Prod(fi, control);
             if (TTab.Stages == 2) { fLast = fi; yLast = yi; }
         }
         if (TTab.Stages > 2)
         {
             TY yi = y0;
-            if (TTab.A(2, 0) != 0) yi = TY.Fma(T.From(TTab.A(2, 0)), k.K0, yi);
-            if (TTab.A(2, 1) != 0) yi = TY.Fma(T.From(TTab.A(2, 1)), k.K1, yi);
+            if (TTab.FusedStages)
+            {
+                if (TTab.A(2, 0) != 0) yi = term.ProdAdd(yi, f0, term.ScaleControl(T.From(TTab.A(2, 0)), control));
+                if (TTab.A(2, 1) != 0) yi = term.ProdAdd(yi, fs1, term.ScaleControl(T.From(TTab.A(2, 1)), control));
+            }
+            else
+            {
+                if (TTab.A(2, 0) != 0) yi = TY.Fma(T.From(TTab.A(2, 0)), k.K0, yi);
+                if (TTab.A(2, 1) != 0) yi = TY.Fma(T.From(TTab.A(2, 1)), k.K1, yi);
+            }
             TF fi = term.Vf(T.Fma(T.From(TTab.C(2)), h, t0), yi);
+            fs2 = fi;
             k.K2 = term.Prod(fi, control);
             if (TTab.Stages == 3) { fLast = fi; yLast = yi; }
         }
         if (TTab.Stages > 3)
         {
             TY yi = y0;
-            if (TTab.A(3, 0) != 0) yi = TY.Fma(T.From(TTab.A(3, 0)), k.K0, yi);
-            if (TTab.A(3, 1) != 0) yi = TY.Fma(T.From(TTab.A(3, 1)), k.K1, yi);
-            if (TTab.A(3, 2) != 0) yi = TY.Fma(T.From(TTab.A(3, 2)), k.K2, yi);
+            if (TTab.FusedStages)
+            {
+                if (TTab.A(3, 0) != 0) yi = term.ProdAdd(yi, f0, term.ScaleControl(T.From(TTab.A(3, 0)), control));
+                if (TTab.A(3, 1) != 0) yi = term.ProdAdd(yi, fs1, term.ScaleControl(T.From(TTab.A(3, 1)), control));
+                if (TTab.A(3, 2) != 0) yi = term.ProdAdd(yi, fs2, term.ScaleControl(T.From(TTab.A(3, 2)), control));
+            }
+            else
+            {
+                if (TTab.A(3, 0) != 0) yi = TY.Fma(T.From(TTab.A(3, 0)), k.K0, yi);
+                if (TTab.A(3, 1) != 0) yi = TY.Fma(T.From(TTab.A(3, 1)), k.K1, yi);
+                if (TTab.A(3, 2) != 0) yi = TY.Fma(T.From(TTab.A(3, 2)), k.K2, yi);
+            }
             TF fi = term.Vf(T.Fma(T.From(TTab.C(3)), h, t0), yi);
+            fs3 = fi;
             k.K3 = term.Prod(fi, control);
             if (TTab.Stages == 4) { fLast = fi; yLast = yi; }
         }
         if (TTab.Stages > 4)
         {
             TY yi = y0;
-            if (TTab.A(4, 0) != 0) yi = TY.Fma(T.From(TTab.A(4, 0)), k.K0, yi);
-            if (TTab.A(4, 1) != 0) yi = TY.Fma(T.From(TTab.A(4, 1)), k.K1, yi);
-            if (TTab.A(4, 2) != 0) yi = TY.Fma(T.From(TTab.A(4, 2)), k.K2, yi);
-            if (TTab.A(4, 3) != 0) yi = TY.Fma(T.From(TTab.A(4, 3)), k.K3, yi);
+            if (TTab.FusedStages)
+            {
+                if (TTab.A(4, 0) != 0) yi = term.ProdAdd(yi, f0, term.ScaleControl(T.From(TTab.A(4, 0)), control));
+                if (TTab.A(4, 1) != 0) yi = term.ProdAdd(yi, fs1, term.ScaleControl(T.From(TTab.A(4, 1)), control));
+                if (TTab.A(4, 2) != 0) yi = term.ProdAdd(yi, fs2, term.ScaleControl(T.From(TTab.A(4, 2)), control));
+                if (TTab.A(4, 3) != 0) yi = term.ProdAdd(yi, fs3, term.ScaleControl(T.From(TTab.A(4, 3)), control));
+            }
+            else
+            {
+                if (TTab.A(4, 0) != 0) yi = TY.Fma(T.From(TTab.A(4, 0)), k.K0, yi);
+                if (TTab.A(4, 1) != 0) yi = TY.Fma(T.From(TTab.A(4, 1)), k.K1, yi);
+                if (TTab.A(4, 2) != 0) yi = TY.Fma(T.From(TTab.A(4, 2)), k.K2, yi);
+                if (TTab.A(4, 3) != 0) yi = TY.Fma(T.From(TTab.A(4, 3)), k.K3, yi);
+            }
             TF fi = term.Vf(T.Fma(T.From(TTab.C(4)), h, t0), yi);
+            fs4 = fi;
             k.K4 = term.Prod(fi, control);
             if (TTab.Stages == 5) { fLast = fi; yLast = yi; }
         }
         if (TTab.Stages > 5)
         {
             TY yi = y0;
-            if (TTab.A(5, 0) != 0) yi = TY.Fma(T.From(TTab.A(5, 0)), k.K0, yi);
-            if (TTab.A(5, 1) != 0) yi = TY.Fma(T.From(TTab.A(5, 1)), k.K1, yi);
-            if (TTab.A(5, 2) != 0) yi = TY.Fma(T.From(TTab.A(5, 2)), k.K2, yi);
-            if (TTab.A(5, 3) != 0) yi = TY.Fma(T.From(TTab.A(5, 3)), k.K3, yi);
-            if (TTab.A(5, 4) != 0) yi = TY.Fma(T.From(TTab.A(5, 4)), k.K4, yi);
+            if (TTab.FusedStages)
+            {
+                if (TTab.A(5, 0) != 0) yi = term.ProdAdd(yi, f0, term.ScaleControl(T.From(TTab.A(5, 0)), control));
+                if (TTab.A(5, 1) != 0) yi = term.ProdAdd(yi, fs1, term.ScaleControl(T.From(TTab.A(5, 1)), control));
+                if (TTab.A(5, 2) != 0) yi = term.ProdAdd(yi, fs2, term.ScaleControl(T.From(TTab.A(5, 2)), control));
+                if (TTab.A(5, 3) != 0) yi = term.ProdAdd(yi, fs3, term.ScaleControl(T.From(TTab.A(5, 3)), control));
+                if (TTab.A(5, 4) != 0) yi = term.ProdAdd(yi, fs4, term.ScaleControl(T.From(TTab.A(5, 4)), control));
+            }
+            else
+            {
+                if (TTab.A(5, 0) != 0) yi = TY.Fma(T.From(TTab.A(5, 0)), k.K0, yi);
+                if (TTab.A(5, 1) != 0) yi = TY.Fma(T.From(TTab.A(5, 1)), k.K1, yi);
+                if (TTab.A(5, 2) != 0) yi = TY.Fma(T.From(TTab.A(5, 2)), k.K2, yi);
+                if (TTab.A(5, 3) != 0) yi = TY.Fma(T.From(TTab.A(5, 3)), k.K3, yi);
+                if (TTab.A(5, 4) != 0) yi = TY.Fma(T.From(TTab.A(5, 4)), k.K4, yi);
+            }
             TF fi = term.Vf(T.Fma(T.From(TTab.C(5)), h, t0), yi);
+            fs5 = fi;
             k.K5 = term.Prod(fi, control);
             if (TTab.Stages == 6) { fLast = fi; yLast = yi; }
         }
         if (TTab.Stages > 6)
         {
             TY yi = y0;
-            if (TTab.A(6, 0) != 0) yi = TY.Fma(T.From(TTab.A(6, 0)), k.K0, yi);
-            if (TTab.A(6, 1) != 0) yi = TY.Fma(T.From(TTab.A(6, 1)), k.K1, yi);
-            if (TTab.A(6, 2) != 0) yi = TY.Fma(T.From(TTab.A(6, 2)), k.K2, yi);
-            if (TTab.A(6, 3) != 0) yi = TY.Fma(T.From(TTab.A(6, 3)), k.K3, yi);
-            if (TTab.A(6, 4) != 0) yi = TY.Fma(T.From(TTab.A(6, 4)), k.K4, yi);
-            if (TTab.A(6, 5) != 0) yi = TY.Fma(T.From(TTab.A(6, 5)), k.K5, yi);
+            if (TTab.FusedStages)
+            {
+                if (TTab.A(6, 0) != 0) yi = term.ProdAdd(yi, f0, term.ScaleControl(T.From(TTab.A(6, 0)), control));
+                if (TTab.A(6, 1) != 0) yi = term.ProdAdd(yi, fs1, term.ScaleControl(T.From(TTab.A(6, 1)), control));
+                if (TTab.A(6, 2) != 0) yi = term.ProdAdd(yi, fs2, term.ScaleControl(T.From(TTab.A(6, 2)), control));
+                if (TTab.A(6, 3) != 0) yi = term.ProdAdd(yi, fs3, term.ScaleControl(T.From(TTab.A(6, 3)), control));
+                if (TTab.A(6, 4) != 0) yi = term.ProdAdd(yi, fs4, term.ScaleControl(T.From(TTab.A(6, 4)), control));
+                if (TTab.A(6, 5) != 0) yi = term.ProdAdd(yi, fs5, term.ScaleControl(T.From(TTab.A(6, 5)), control));
+            }
+            else
+            {
+                if (TTab.A(6, 0) != 0) yi = TY.Fma(T.From(TTab.A(6, 0)), k.K0, yi);
+                if (TTab.A(6, 1) != 0) yi = TY.Fma(T.From(TTab.A(6, 1)), k.K1, yi);
+                if (TTab.A(6, 2) != 0) yi = TY.Fma(T.From(TTab.A(6, 2)), k.K2, yi);
+                if (TTab.A(6, 3) != 0) yi = TY.Fma(T.From(TTab.A(6, 3)), k.K3, yi);
+                if (TTab.A(6, 4) != 0) yi = TY.Fma(T.From(TTab.A(6, 4)), k.K4, yi);
+                if (TTab.A(6, 5) != 0) yi = TY.Fma(T.From(TTab.A(6, 5)), k.K5, yi);
+            }
             TF fi = term.Vf(T.Fma(T.From(TTab.C(6)), h, t0), yi);
+            fs6 = fi;
             k.K6 = term.Prod(fi, control);
             if (TTab.Stages == 7) { fLast = fi; yLast = yi; }
         }
         if (TTab.Stages > 7)
         {
             TY yi = y0;
-            if (TTab.A(7, 0) != 0) yi = TY.Fma(T.From(TTab.A(7, 0)), k.K0, yi);
-            if (TTab.A(7, 1) != 0) yi = TY.Fma(T.From(TTab.A(7, 1)), k.K1, yi);
-            if (TTab.A(7, 2) != 0) yi = TY.Fma(T.From(TTab.A(7, 2)), k.K2, yi);
-            if (TTab.A(7, 3) != 0) yi = TY.Fma(T.From(TTab.A(7, 3)), k.K3, yi);
-            if (TTab.A(7, 4) != 0) yi = TY.Fma(T.From(TTab.A(7, 4)), k.K4, yi);
-            if (TTab.A(7, 5) != 0) yi = TY.Fma(T.From(TTab.A(7, 5)), k.K5, yi);
-            if (TTab.A(7, 6) != 0) yi = TY.Fma(T.From(TTab.A(7, 6)), k.K6, yi);
+            if (TTab.FusedStages)
+            {
+                if (TTab.A(7, 0) != 0) yi = term.ProdAdd(yi, f0, term.ScaleControl(T.From(TTab.A(7, 0)), control));
+                if (TTab.A(7, 1) != 0) yi = term.ProdAdd(yi, fs1, term.ScaleControl(T.From(TTab.A(7, 1)), control));
+                if (TTab.A(7, 2) != 0) yi = term.ProdAdd(yi, fs2, term.ScaleControl(T.From(TTab.A(7, 2)), control));
+                if (TTab.A(7, 3) != 0) yi = term.ProdAdd(yi, fs3, term.ScaleControl(T.From(TTab.A(7, 3)), control));
+                if (TTab.A(7, 4) != 0) yi = term.ProdAdd(yi, fs4, term.ScaleControl(T.From(TTab.A(7, 4)), control));
+                if (TTab.A(7, 5) != 0) yi = term.ProdAdd(yi, fs5, term.ScaleControl(T.From(TTab.A(7, 5)), control));
+                if (TTab.A(7, 6) != 0) yi = term.ProdAdd(yi, fs6, term.ScaleControl(T.From(TTab.A(7, 6)), control));
+            }
+            else
+            {
+                if (TTab.A(7, 0) != 0) yi = TY.Fma(T.From(TTab.A(7, 0)), k.K0, yi);
+                if (TTab.A(7, 1) != 0) yi = TY.Fma(T.From(TTab.A(7, 1)), k.K1, yi);
+                if (TTab.A(7, 2) != 0) yi = TY.Fma(T.From(TTab.A(7, 2)), k.K2, yi);
+                if (TTab.A(7, 3) != 0) yi = TY.Fma(T.From(TTab.A(7, 3)), k.K3, yi);
+                if (TTab.A(7, 4) != 0) yi = TY.Fma(T.From(TTab.A(7, 4)), k.K4, yi);
+                if (TTab.A(7, 5) != 0) yi = TY.Fma(T.From(TTab.A(7, 5)), k.K5, yi);
+                if (TTab.A(7, 6) != 0) yi = TY.Fma(T.From(TTab.A(7, 6)), k.K6, yi);
+            }
             TF fi = term.Vf(T.Fma(T.From(TTab.C(7)), h, t0), yi);
+            fs7 = fi;
             k.K7 = term.Prod(fi, control);
             if (TTab.Stages == 8) { fLast = fi; yLast = yi; }
         }
         if (TTab.Stages > 8)
         {
             TY yi = y0;
-            if (TTab.A(8, 0) != 0) yi = TY.Fma(T.From(TTab.A(8, 0)), k.K0, yi);
-            if (TTab.A(8, 1) != 0) yi = TY.Fma(T.From(TTab.A(8, 1)), k.K1, yi);
-            if (TTab.A(8, 2) != 0) yi = TY.Fma(T.From(TTab.A(8, 2)), k.K2, yi);
-            if (TTab.A(8, 3) != 0) yi = TY.Fma(T.From(TTab.A(8, 3)), k.K3, yi);
-            if (TTab.A(8, 4) != 0) yi = TY.Fma(T.From(TTab.A(8, 4)), k.K4, yi);
-            if (TTab.A(8, 5) != 0) yi = TY.Fma(T.From(TTab.A(8, 5)), k.K5, yi);
-            if (TTab.A(8, 6) != 0) yi = TY.Fma(T.From(TTab.A(8, 6)), k.K6, yi);
-            if (TTab.A(8, 7) != 0) yi = TY.Fma(T.From(TTab.A(8, 7)), k.K7, yi);
+            if (TTab.FusedStages)
+            {
+                if (TTab.A(8, 0) != 0) yi = term.ProdAdd(yi, f0, term.ScaleControl(T.From(TTab.A(8, 0)), control));
+                if (TTab.A(8, 1) != 0) yi = term.ProdAdd(yi, fs1, term.ScaleControl(T.From(TTab.A(8, 1)), control));
+                if (TTab.A(8, 2) != 0) yi = term.ProdAdd(yi, fs2, term.ScaleControl(T.From(TTab.A(8, 2)), control));
+                if (TTab.A(8, 3) != 0) yi = term.ProdAdd(yi, fs3, term.ScaleControl(T.From(TTab.A(8, 3)), control));
+                if (TTab.A(8, 4) != 0) yi = term.ProdAdd(yi, fs4, term.ScaleControl(T.From(TTab.A(8, 4)), control));
+                if (TTab.A(8, 5) != 0) yi = term.ProdAdd(yi, fs5, term.ScaleControl(T.From(TTab.A(8, 5)), control));
+                if (TTab.A(8, 6) != 0) yi = term.ProdAdd(yi, fs6, term.ScaleControl(T.From(TTab.A(8, 6)), control));
+                if (TTab.A(8, 7) != 0) yi = term.ProdAdd(yi, fs7, term.ScaleControl(T.From(TTab.A(8, 7)), control));
+            }
+            else
+            {
+                if (TTab.A(8, 0) != 0) yi = TY.Fma(T.From(TTab.A(8, 0)), k.K0, yi);
+                if (TTab.A(8, 1) != 0) yi = TY.Fma(T.From(TTab.A(8, 1)), k.K1, yi);
+                if (TTab.A(8, 2) != 0) yi = TY.Fma(T.From(TTab.A(8, 2)), k.K2, yi);
+                if (TTab.A(8, 3) != 0) yi = TY.Fma(T.From(TTab.A(8, 3)), k.K3, yi);
+                if (TTab.A(8, 4) != 0) yi = TY.Fma(T.From(TTab.A(8, 4)), k.K4, yi);
+                if (TTab.A(8, 5) != 0) yi = TY.Fma(T.From(TTab.A(8, 5)), k.K5, yi);
+                if (TTab.A(8, 6) != 0) yi = TY.Fma(T.From(TTab.A(8, 6)), k.K6, yi);
+                if (TTab.A(8, 7) != 0) yi = TY.Fma(T.From(TTab.A(8, 7)), k.K7, yi);
+            }
             TF fi = term.Vf(T.Fma(T.From(TTab.C(8)), h, t0), yi);
+            fs8 = fi;
             k.K8 = term.Prod(fi, control);
             if (TTab.Stages == 9) { fLast = fi; yLast = yi; }
         }
         if (TTab.Stages > 9)
         {
             TY yi = y0;
-            if (TTab.A(9, 0) != 0) yi = TY.Fma(T.From(TTab.A(9, 0)), k.K0, yi);
-            if (TTab.A(9, 1) != 0) yi = TY.Fma(T.From(TTab.A(9, 1)), k.K1, yi);
-            if (TTab.A(9, 2) != 0) yi = TY.Fma(T.From(TTab.A(9, 2)), k.K2, yi);
-            if (TTab.A(9, 3) != 0) yi = TY.Fma(T.From(TTab.A(9, 3)), k.K3, yi);
-            if (TTab.A(9, 4) != 0) yi = TY.Fma(T.From(TTab.A(9, 4)), k.K4, yi);
-            if (TTab.A(9, 5) != 0) yi = TY.Fma(T.From(TTab.A(9, 5)), k.K5, yi);
-            if (TTab.A(9, 6) != 0) yi = TY.Fma(T.From(TTab.A(9, 6)), k.K6, yi);
-            if (TTab.A(9, 7) != 0) yi = TY.Fma(T.From(TTab.A(9, 7)), k.K7, yi);
-            if (TTab.A(9, 8) != 0) yi = TY.Fma(T.From(TTab.A(9, 8)), k.K8, yi);
+            if (TTab.FusedStages)
+            {
+                if (TTab.A(9, 0) != 0) yi = term.ProdAdd(yi, f0, term.ScaleControl(T.From(TTab.A(9, 0)), control));
+                if (TTab.A(9, 1) != 0) yi = term.ProdAdd(yi, fs1, term.ScaleControl(T.From(TTab.A(9, 1)), control));
+                if (TTab.A(9, 2) != 0) yi = term.ProdAdd(yi, fs2, term.ScaleControl(T.From(TTab.A(9, 2)), control));
+                if (TTab.A(9, 3) != 0) yi = term.ProdAdd(yi, fs3, term.ScaleControl(T.From(TTab.A(9, 3)), control));
+                if (TTab.A(9, 4) != 0) yi = term.ProdAdd(yi, fs4, term.ScaleControl(T.From(TTab.A(9, 4)), control));
+                if (TTab.A(9, 5) != 0) yi = term.ProdAdd(yi, fs5, term.ScaleControl(T.From(TTab.A(9, 5)), control));
+                if (TTab.A(9, 6) != 0) yi = term.ProdAdd(yi, fs6, term.ScaleControl(T.From(TTab.A(9, 6)), control));
+                if (TTab.A(9, 7) != 0) yi = term.ProdAdd(yi, fs7, term.ScaleControl(T.From(TTab.A(9, 7)), control));
+                if (TTab.A(9, 8) != 0) yi = term.ProdAdd(yi, fs8, term.ScaleControl(T.From(TTab.A(9, 8)), control));
+            }
+            else
+            {
+                if (TTab.A(9, 0) != 0) yi = TY.Fma(T.From(TTab.A(9, 0)), k.K0, yi);
+                if (TTab.A(9, 1) != 0) yi = TY.Fma(T.From(TTab.A(9, 1)), k.K1, yi);
+                if (TTab.A(9, 2) != 0) yi = TY.Fma(T.From(TTab.A(9, 2)), k.K2, yi);
+                if (TTab.A(9, 3) != 0) yi = TY.Fma(T.From(TTab.A(9, 3)), k.K3, yi);
+                if (TTab.A(9, 4) != 0) yi = TY.Fma(T.From(TTab.A(9, 4)), k.K4, yi);
+                if (TTab.A(9, 5) != 0) yi = TY.Fma(T.From(TTab.A(9, 5)), k.K5, yi);
+                if (TTab.A(9, 6) != 0) yi = TY.Fma(T.From(TTab.A(9, 6)), k.K6, yi);
+                if (TTab.A(9, 7) != 0) yi = TY.Fma(T.From(TTab.A(9, 7)), k.K7, yi);
+                if (TTab.A(9, 8) != 0) yi = TY.Fma(T.From(TTab.A(9, 8)), k.K8, yi);
+            }
             TF fi = term.Vf(T.Fma(T.From(TTab.C(9)), h, t0), yi);
+            fs9 = fi;
             k.K9 = term.Prod(fi, control);
             if (TTab.Stages == 10) { fLast = fi; yLast = yi; }
         }
         if (TTab.Stages > 10)
         {
             TY yi = y0;
-            if (TTab.A(10, 0) != 0) yi = TY.Fma(T.From(TTab.A(10, 0)), k.K0, yi);
-            if (TTab.A(10, 1) != 0) yi = TY.Fma(T.From(TTab.A(10, 1)), k.K1, yi);
-            if (TTab.A(10, 2) != 0) yi = TY.Fma(T.From(TTab.A(10, 2)), k.K2, yi);
-            if (TTab.A(10, 3) != 0) yi = TY.Fma(T.From(TTab.A(10, 3)), k.K3, yi);
-            if (TTab.A(10, 4) != 0) yi = TY.Fma(T.From(TTab.A(10, 4)), k.K4, yi);
-            if (TTab.A(10, 5) != 0) yi = TY.Fma(T.From(TTab.A(10, 5)), k.K5, yi);
-            if (TTab.A(10, 6) != 0) yi = TY.Fma(T.From(TTab.A(10, 6)), k.K6, yi);
-            if (TTab.A(10, 7) != 0) yi = TY.Fma(T.From(TTab.A(10, 7)), k.K7, yi);
-            if (TTab.A(10, 8) != 0) yi = TY.Fma(T.From(TTab.A(10, 8)), k.K8, yi);
-            if (TTab.A(10, 9) != 0) yi = TY.Fma(T.From(TTab.A(10, 9)), k.K9, yi);
+            if (TTab.FusedStages)
+            {
+                if (TTab.A(10, 0) != 0) yi = term.ProdAdd(yi, f0, term.ScaleControl(T.From(TTab.A(10, 0)), control));
+                if (TTab.A(10, 1) != 0) yi = term.ProdAdd(yi, fs1, term.ScaleControl(T.From(TTab.A(10, 1)), control));
+                if (TTab.A(10, 2) != 0) yi = term.ProdAdd(yi, fs2, term.ScaleControl(T.From(TTab.A(10, 2)), control));
+                if (TTab.A(10, 3) != 0) yi = term.ProdAdd(yi, fs3, term.ScaleControl(T.From(TTab.A(10, 3)), control));
+                if (TTab.A(10, 4) != 0) yi = term.ProdAdd(yi, fs4, term.ScaleControl(T.From(TTab.A(10, 4)), control));
+                if (TTab.A(10, 5) != 0) yi = term.ProdAdd(yi, fs5, term.ScaleControl(T.From(TTab.A(10, 5)), control));
+                if (TTab.A(10, 6) != 0) yi = term.ProdAdd(yi, fs6, term.ScaleControl(T.From(TTab.A(10, 6)), control));
+                if (TTab.A(10, 7) != 0) yi = term.ProdAdd(yi, fs7, term.ScaleControl(T.From(TTab.A(10, 7)), control));
+                if (TTab.A(10, 8) != 0) yi = term.ProdAdd(yi, fs8, term.ScaleControl(T.From(TTab.A(10, 8)), control));
+                if (TTab.A(10, 9) != 0) yi = term.ProdAdd(yi, fs9, term.ScaleControl(T.From(TTab.A(10, 9)), control));
+            }
+            else
+            {
+                if (TTab.A(10, 0) != 0) yi = TY.Fma(T.From(TTab.A(10, 0)), k.K0, yi);
+                if (TTab.A(10, 1) != 0) yi = TY.Fma(T.From(TTab.A(10, 1)), k.K1, yi);
+                if (TTab.A(10, 2) != 0) yi = TY.Fma(T.From(TTab.A(10, 2)), k.K2, yi);
+                if (TTab.A(10, 3) != 0) yi = TY.Fma(T.From(TTab.A(10, 3)), k.K3, yi);
+                if (TTab.A(10, 4) != 0) yi = TY.Fma(T.From(TTab.A(10, 4)), k.K4, yi);
+                if (TTab.A(10, 5) != 0) yi = TY.Fma(T.From(TTab.A(10, 5)), k.K5, yi);
+                if (TTab.A(10, 6) != 0) yi = TY.Fma(T.From(TTab.A(10, 6)), k.K6, yi);
+                if (TTab.A(10, 7) != 0) yi = TY.Fma(T.From(TTab.A(10, 7)), k.K7, yi);
+                if (TTab.A(10, 8) != 0) yi = TY.Fma(T.From(TTab.A(10, 8)), k.K8, yi);
+                if (TTab.A(10, 9) != 0) yi = TY.Fma(T.From(TTab.A(10, 9)), k.K9, yi);
+            }
             TF fi = term.Vf(T.Fma(T.From(TTab.C(10)), h, t0), yi);
+            fs10 = fi;
             k.K10 = term.Prod(fi, control);
             if (TTab.Stages == 11) { fLast = fi; yLast = yi; }
         }
         if (TTab.Stages > 11)
         {
             TY yi = y0;
-            if (TTab.A(11, 0) != 0) yi = TY.Fma(T.From(TTab.A(11, 0)), k.K0, yi);
-            if (TTab.A(11, 1) != 0) yi = TY.Fma(T.From(TTab.A(11, 1)), k.K1, yi);
-            if (TTab.A(11, 2) != 0) yi = TY.Fma(T.From(TTab.A(11, 2)), k.K2, yi);
-            if (TTab.A(11, 3) != 0) yi = TY.Fma(T.From(TTab.A(11, 3)), k.K3, yi);
-            if (TTab.A(11, 4) != 0) yi = TY.Fma(T.From(TTab.A(11, 4)), k.K4, yi);
-            if (TTab.A(11, 5) != 0) yi = TY.Fma(T.From(TTab.A(11, 5)), k.K5, yi);
-            if (TTab.A(11, 6) != 0) yi = TY.Fma(T.From(TTab.A(11, 6)), k.K6, yi);
-            if (TTab.A(11, 7) != 0) yi = TY.Fma(T.From(TTab.A(11, 7)), k.K7, yi);
-            if (TTab.A(11, 8) != 0) yi = TY.Fma(T.From(TTab.A(11, 8)), k.K8, yi);
-            if (TTab.A(11, 9) != 0) yi = TY.Fma(T.From(TTab.A(11, 9)), k.K9, yi);
-            if (TTab.A(11, 10) != 0) yi = TY.Fma(T.From(TTab.A(11, 10)), k.K10, yi);
+            if (TTab.FusedStages)
+            {
+                if (TTab.A(11, 0) != 0) yi = term.ProdAdd(yi, f0, term.ScaleControl(T.From(TTab.A(11, 0)), control));
+                if (TTab.A(11, 1) != 0) yi = term.ProdAdd(yi, fs1, term.ScaleControl(T.From(TTab.A(11, 1)), control));
+                if (TTab.A(11, 2) != 0) yi = term.ProdAdd(yi, fs2, term.ScaleControl(T.From(TTab.A(11, 2)), control));
+                if (TTab.A(11, 3) != 0) yi = term.ProdAdd(yi, fs3, term.ScaleControl(T.From(TTab.A(11, 3)), control));
+                if (TTab.A(11, 4) != 0) yi = term.ProdAdd(yi, fs4, term.ScaleControl(T.From(TTab.A(11, 4)), control));
+                if (TTab.A(11, 5) != 0) yi = term.ProdAdd(yi, fs5, term.ScaleControl(T.From(TTab.A(11, 5)), control));
+                if (TTab.A(11, 6) != 0) yi = term.ProdAdd(yi, fs6, term.ScaleControl(T.From(TTab.A(11, 6)), control));
+                if (TTab.A(11, 7) != 0) yi = term.ProdAdd(yi, fs7, term.ScaleControl(T.From(TTab.A(11, 7)), control));
+                if (TTab.A(11, 8) != 0) yi = term.ProdAdd(yi, fs8, term.ScaleControl(T.From(TTab.A(11, 8)), control));
+                if (TTab.A(11, 9) != 0) yi = term.ProdAdd(yi, fs9, term.ScaleControl(T.From(TTab.A(11, 9)), control));
+                if (TTab.A(11, 10) != 0) yi = term.ProdAdd(yi, fs10, term.ScaleControl(T.From(TTab.A(11, 10)), control));
+            }
+            else
+            {
+                if (TTab.A(11, 0) != 0) yi = TY.Fma(T.From(TTab.A(11, 0)), k.K0, yi);
+                if (TTab.A(11, 1) != 0) yi = TY.Fma(T.From(TTab.A(11, 1)), k.K1, yi);
+                if (TTab.A(11, 2) != 0) yi = TY.Fma(T.From(TTab.A(11, 2)), k.K2, yi);
+                if (TTab.A(11, 3) != 0) yi = TY.Fma(T.From(TTab.A(11, 3)), k.K3, yi);
+                if (TTab.A(11, 4) != 0) yi = TY.Fma(T.From(TTab.A(11, 4)), k.K4, yi);
+                if (TTab.A(11, 5) != 0) yi = TY.Fma(T.From(TTab.A(11, 5)), k.K5, yi);
+                if (TTab.A(11, 6) != 0) yi = TY.Fma(T.From(TTab.A(11, 6)), k.K6, yi);
+                if (TTab.A(11, 7) != 0) yi = TY.Fma(T.From(TTab.A(11, 7)), k.K7, yi);
+                if (TTab.A(11, 8) != 0) yi = TY.Fma(T.From(TTab.A(11, 8)), k.K8, yi);
+                if (TTab.A(11, 9) != 0) yi = TY.Fma(T.From(TTab.A(11, 9)), k.K9, yi);
+                if (TTab.A(11, 10) != 0) yi = TY.Fma(T.From(TTab.A(11, 10)), k.K10, yi);
+            }
             TF fi = term.Vf(T.Fma(T.From(TTab.C(11)), h, t0), yi);
+            fs11 = fi;
             k.K11 = term.Prod(fi, control);
             if (TTab.Stages == 12) { fLast = fi; yLast = yi; }
         }
         if (TTab.Stages > 12)
         {
             TY yi = y0;
-            if (TTab.A(12, 0) != 0) yi = TY.Fma(T.From(TTab.A(12, 0)), k.K0, yi);
-            if (TTab.A(12, 1) != 0) yi = TY.Fma(T.From(TTab.A(12, 1)), k.K1, yi);
-            if (TTab.A(12, 2) != 0) yi = TY.Fma(T.From(TTab.A(12, 2)), k.K2, yi);
-            if (TTab.A(12, 3) != 0) yi = TY.Fma(T.From(TTab.A(12, 3)), k.K3, yi);
-            if (TTab.A(12, 4) != 0) yi = TY.Fma(T.From(TTab.A(12, 4)), k.K4, yi);
-            if (TTab.A(12, 5) != 0) yi = TY.Fma(T.From(TTab.A(12, 5)), k.K5, yi);
-            if (TTab.A(12, 6) != 0) yi = TY.Fma(T.From(TTab.A(12, 6)), k.K6, yi);
-            if (TTab.A(12, 7) != 0) yi = TY.Fma(T.From(TTab.A(12, 7)), k.K7, yi);
-            if (TTab.A(12, 8) != 0) yi = TY.Fma(T.From(TTab.A(12, 8)), k.K8, yi);
-            if (TTab.A(12, 9) != 0) yi = TY.Fma(T.From(TTab.A(12, 9)), k.K9, yi);
-            if (TTab.A(12, 10) != 0) yi = TY.Fma(T.From(TTab.A(12, 10)), k.K10, yi);
-            if (TTab.A(12, 11) != 0) yi = TY.Fma(T.From(TTab.A(12, 11)), k.K11, yi);
+            if (TTab.FusedStages)
+            {
+                if (TTab.A(12, 0) != 0) yi = term.ProdAdd(yi, f0, term.ScaleControl(T.From(TTab.A(12, 0)), control));
+                if (TTab.A(12, 1) != 0) yi = term.ProdAdd(yi, fs1, term.ScaleControl(T.From(TTab.A(12, 1)), control));
+                if (TTab.A(12, 2) != 0) yi = term.ProdAdd(yi, fs2, term.ScaleControl(T.From(TTab.A(12, 2)), control));
+                if (TTab.A(12, 3) != 0) yi = term.ProdAdd(yi, fs3, term.ScaleControl(T.From(TTab.A(12, 3)), control));
+                if (TTab.A(12, 4) != 0) yi = term.ProdAdd(yi, fs4, term.ScaleControl(T.From(TTab.A(12, 4)), control));
+                if (TTab.A(12, 5) != 0) yi = term.ProdAdd(yi, fs5, term.ScaleControl(T.From(TTab.A(12, 5)), control));
+                if (TTab.A(12, 6) != 0) yi = term.ProdAdd(yi, fs6, term.ScaleControl(T.From(TTab.A(12, 6)), control));
+                if (TTab.A(12, 7) != 0) yi = term.ProdAdd(yi, fs7, term.ScaleControl(T.From(TTab.A(12, 7)), control));
+                if (TTab.A(12, 8) != 0) yi = term.ProdAdd(yi, fs8, term.ScaleControl(T.From(TTab.A(12, 8)), control));
+                if (TTab.A(12, 9) != 0) yi = term.ProdAdd(yi, fs9, term.ScaleControl(T.From(TTab.A(12, 9)), control));
+                if (TTab.A(12, 10) != 0) yi = term.ProdAdd(yi, fs10, term.ScaleControl(T.From(TTab.A(12, 10)), control));
+                if (TTab.A(12, 11) != 0) yi = term.ProdAdd(yi, fs11, term.ScaleControl(T.From(TTab.A(12, 11)), control));
+            }
+            else
+            {
+                if (TTab.A(12, 0) != 0) yi = TY.Fma(T.From(TTab.A(12, 0)), k.K0, yi);
+                if (TTab.A(12, 1) != 0) yi = TY.Fma(T.From(TTab.A(12, 1)), k.K1, yi);
+                if (TTab.A(12, 2) != 0) yi = TY.Fma(T.From(TTab.A(12, 2)), k.K2, yi);
+                if (TTab.A(12, 3) != 0) yi = TY.Fma(T.From(TTab.A(12, 3)), k.K3, yi);
+                if (TTab.A(12, 4) != 0) yi = TY.Fma(T.From(TTab.A(12, 4)), k.K4, yi);
+                if (TTab.A(12, 5) != 0) yi = TY.Fma(T.From(TTab.A(12, 5)), k.K5, yi);
+                if (TTab.A(12, 6) != 0) yi = TY.Fma(T.From(TTab.A(12, 6)), k.K6, yi);
+                if (TTab.A(12, 7) != 0) yi = TY.Fma(T.From(TTab.A(12, 7)), k.K7, yi);
+                if (TTab.A(12, 8) != 0) yi = TY.Fma(T.From(TTab.A(12, 8)), k.K8, yi);
+                if (TTab.A(12, 9) != 0) yi = TY.Fma(T.From(TTab.A(12, 9)), k.K9, yi);
+                if (TTab.A(12, 10) != 0) yi = TY.Fma(T.From(TTab.A(12, 10)), k.K10, yi);
+                if (TTab.A(12, 11) != 0) yi = TY.Fma(T.From(TTab.A(12, 11)), k.K11, yi);
+            }
             TF fi = term.Vf(T.Fma(T.From(TTab.C(12)), h, t0), yi);
+            fs12 = fi;
             k.K12 = term.Prod(fi, control);
             if (TTab.Stages == 13) { fLast = fi; yLast = yi; }
         }
         if (TTab.Stages > 13)
         {
             TY yi = y0;
-            if (TTab.A(13, 0) != 0) yi = TY.Fma(T.From(TTab.A(13, 0)), k.K0, yi);
-            if (TTab.A(13, 1) != 0) yi = TY.Fma(T.From(TTab.A(13, 1)), k.K1, yi);
-            if (TTab.A(13, 2) != 0) yi = TY.Fma(T.From(TTab.A(13, 2)), k.K2, yi);
-            if (TTab.A(13, 3) != 0) yi = TY.Fma(T.From(TTab.A(13, 3)), k.K3, yi);
-            if (TTab.A(13, 4) != 0) yi = TY.Fma(T.From(TTab.A(13, 4)), k.K4, yi);
-            if (TTab.A(13, 5) != 0) yi = TY.Fma(T.From(TTab.A(13, 5)), k.K5, yi);
-            if (TTab.A(13, 6) != 0) yi = TY.Fma(T.From(TTab.A(13, 6)), k.K6, yi);
-            if (TTab.A(13, 7) != 0) yi = TY.Fma(T.From(TTab.A(13, 7)), k.K7, yi);
-            if (TTab.A(13, 8) != 0) yi = TY.Fma(T.From(TTab.A(13, 8)), k.K8, yi);
-            if (TTab.A(13, 9) != 0) yi = TY.Fma(T.From(TTab.A(13, 9)), k.K9, yi);
-            if (TTab.A(13, 10) != 0) yi = TY.Fma(T.From(TTab.A(13, 10)), k.K10, yi);
-            if (TTab.A(13, 11) != 0) yi = TY.Fma(T.From(TTab.A(13, 11)), k.K11, yi);
-            if (TTab.A(13, 12) != 0) yi = TY.Fma(T.From(TTab.A(13, 12)), k.K12, yi);
+            if (TTab.FusedStages)
+            {
+                if (TTab.A(13, 0) != 0) yi = term.ProdAdd(yi, f0, term.ScaleControl(T.From(TTab.A(13, 0)), control));
+                if (TTab.A(13, 1) != 0) yi = term.ProdAdd(yi, fs1, term.ScaleControl(T.From(TTab.A(13, 1)), control));
+                if (TTab.A(13, 2) != 0) yi = term.ProdAdd(yi, fs2, term.ScaleControl(T.From(TTab.A(13, 2)), control));
+                if (TTab.A(13, 3) != 0) yi = term.ProdAdd(yi, fs3, term.ScaleControl(T.From(TTab.A(13, 3)), control));
+                if (TTab.A(13, 4) != 0) yi = term.ProdAdd(yi, fs4, term.ScaleControl(T.From(TTab.A(13, 4)), control));
+                if (TTab.A(13, 5) != 0) yi = term.ProdAdd(yi, fs5, term.ScaleControl(T.From(TTab.A(13, 5)), control));
+                if (TTab.A(13, 6) != 0) yi = term.ProdAdd(yi, fs6, term.ScaleControl(T.From(TTab.A(13, 6)), control));
+                if (TTab.A(13, 7) != 0) yi = term.ProdAdd(yi, fs7, term.ScaleControl(T.From(TTab.A(13, 7)), control));
+                if (TTab.A(13, 8) != 0) yi = term.ProdAdd(yi, fs8, term.ScaleControl(T.From(TTab.A(13, 8)), control));
+                if (TTab.A(13, 9) != 0) yi = term.ProdAdd(yi, fs9, term.ScaleControl(T.From(TTab.A(13, 9)), control));
+                if (TTab.A(13, 10) != 0) yi = term.ProdAdd(yi, fs10, term.ScaleControl(T.From(TTab.A(13, 10)), control));
+                if (TTab.A(13, 11) != 0) yi = term.ProdAdd(yi, fs11, term.ScaleControl(T.From(TTab.A(13, 11)), control));
+                if (TTab.A(13, 12) != 0) yi = term.ProdAdd(yi, fs12, term.ScaleControl(T.From(TTab.A(13, 12)), control));
+            }
+            else
+            {
+                if (TTab.A(13, 0) != 0) yi = TY.Fma(T.From(TTab.A(13, 0)), k.K0, yi);
+                if (TTab.A(13, 1) != 0) yi = TY.Fma(T.From(TTab.A(13, 1)), k.K1, yi);
+                if (TTab.A(13, 2) != 0) yi = TY.Fma(T.From(TTab.A(13, 2)), k.K2, yi);
+                if (TTab.A(13, 3) != 0) yi = TY.Fma(T.From(TTab.A(13, 3)), k.K3, yi);
+                if (TTab.A(13, 4) != 0) yi = TY.Fma(T.From(TTab.A(13, 4)), k.K4, yi);
+                if (TTab.A(13, 5) != 0) yi = TY.Fma(T.From(TTab.A(13, 5)), k.K5, yi);
+                if (TTab.A(13, 6) != 0) yi = TY.Fma(T.From(TTab.A(13, 6)), k.K6, yi);
+                if (TTab.A(13, 7) != 0) yi = TY.Fma(T.From(TTab.A(13, 7)), k.K7, yi);
+                if (TTab.A(13, 8) != 0) yi = TY.Fma(T.From(TTab.A(13, 8)), k.K8, yi);
+                if (TTab.A(13, 9) != 0) yi = TY.Fma(T.From(TTab.A(13, 9)), k.K9, yi);
+                if (TTab.A(13, 10) != 0) yi = TY.Fma(T.From(TTab.A(13, 10)), k.K10, yi);
+                if (TTab.A(13, 11) != 0) yi = TY.Fma(T.From(TTab.A(13, 11)), k.K11, yi);
+                if (TTab.A(13, 12) != 0) yi = TY.Fma(T.From(TTab.A(13, 12)), k.K12, yi);
+            }
             TF fi = term.Vf(T.Fma(T.From(TTab.C(13)), h, t0), yi);
+            fs13 = fi;
             k.K13 = term.Prod(fi, control);
             if (TTab.Stages == 14) { fLast = fi; yLast = yi; }
         }
         if (TTab.Fsal)
         {
             y1 = yLast;
+        }
+        else if (TTab.FusedStages)
+        {
+            y1 = y0;
+            if (TTab.Stages > 0 && TTab.B(0) != 0) y1 = term.ProdAdd(y1, f0, term.ScaleControl(T.From(TTab.B(0)), control));
+            if (TTab.Stages > 1 && TTab.B(1) != 0) y1 = term.ProdAdd(y1, fs1, term.ScaleControl(T.From(TTab.B(1)), control));
+            if (TTab.Stages > 2 && TTab.B(2) != 0) y1 = term.ProdAdd(y1, fs2, term.ScaleControl(T.From(TTab.B(2)), control));
+            if (TTab.Stages > 3 && TTab.B(3) != 0) y1 = term.ProdAdd(y1, fs3, term.ScaleControl(T.From(TTab.B(3)), control));
+            if (TTab.Stages > 4 && TTab.B(4) != 0) y1 = term.ProdAdd(y1, fs4, term.ScaleControl(T.From(TTab.B(4)), control));
+            if (TTab.Stages > 5 && TTab.B(5) != 0) y1 = term.ProdAdd(y1, fs5, term.ScaleControl(T.From(TTab.B(5)), control));
+            if (TTab.Stages > 6 && TTab.B(6) != 0) y1 = term.ProdAdd(y1, fs6, term.ScaleControl(T.From(TTab.B(6)), control));
+            if (TTab.Stages > 7 && TTab.B(7) != 0) y1 = term.ProdAdd(y1, fs7, term.ScaleControl(T.From(TTab.B(7)), control));
+            if (TTab.Stages > 8 && TTab.B(8) != 0) y1 = term.ProdAdd(y1, fs8, term.ScaleControl(T.From(TTab.B(8)), control));
+            if (TTab.Stages > 9 && TTab.B(9) != 0) y1 = term.ProdAdd(y1, fs9, term.ScaleControl(T.From(TTab.B(9)), control));
+            if (TTab.Stages > 10 && TTab.B(10) != 0) y1 = term.ProdAdd(y1, fs10, term.ScaleControl(T.From(TTab.B(10)), control));
+            if (TTab.Stages > 11 && TTab.B(11) != 0) y1 = term.ProdAdd(y1, fs11, term.ScaleControl(T.From(TTab.B(11)), control));
+            if (TTab.Stages > 12 && TTab.B(12) != 0) y1 = term.ProdAdd(y1, fs12, term.ScaleControl(T.From(TTab.B(12)), control));
+            if (TTab.Stages > 13 && TTab.B(13) != 0) y1 = term.ProdAdd(y1, fs13, term.ScaleControl(T.From(TTab.B(13)), control));
         }
         else
         {

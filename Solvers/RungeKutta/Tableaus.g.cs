@@ -23,6 +23,8 @@ public struct Euler : IExplicitRungeKutta
     /// <inheritdoc/>
     public static int DenseOrder => 3;
     /// <inheritdoc/>
+    public static bool FusedStages => true;
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double A(int i, int j) => i switch
     {
@@ -72,7 +74,7 @@ public struct Euler : IExplicitRungeKutta
         TY k0 = term.Prod(f0, control);
         fLast = f0;
         TY yNew = y0;
-        yNew = TY.Fma(T.From(1.0), k0, yNew);
+        yNew = term.ProdAdd(yNew, f0, control);
         TY errNew = TY.Splat(T.Zero);
         y1 = yNew;
         err = errNew;
@@ -87,10 +89,9 @@ public struct Euler : IExplicitRungeKutta
         where TF : struct, IState<TF, T>
     {
         TC control = term.Contr(t0, t0 + h);
-        TY k0 = term.Prod(f0, control);
         fLast = f0;
         TY yNew = y0;
-        yNew = TY.Fma(T.From(1.0), k0, yNew);
+        yNew = term.ProdAdd(yNew, f0, control);
         y1 = yNew;
     }
     /// <inheritdoc/>
@@ -125,6 +126,8 @@ public struct Heun : IExplicitRungeKutta
     public static bool Fsal => false;
     /// <inheritdoc/>
     public static int DenseOrder => 3;
+    /// <inheritdoc/>
+    public static bool FusedStages => true;
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double A(int i, int j) => i switch
@@ -182,15 +185,16 @@ public struct Heun : IExplicitRungeKutta
         where TF : struct, IState<TF, T>
     {
         TC control = term.Contr(t0, t0 + h);
+        TC c0 = term.ScaleControl(T.From(0.5), control);
         TY k0 = term.Prod(f0, control);
         TY ys1 = y0;
-        ys1 = TY.Fma(T.From(1.0), k0, ys1);
+        ys1 = term.ProdAdd(ys1, f0, control);
         TF fs1 = term.Vf(T.Fma(T.From(1.0), h, t0), ys1);
         TY k1 = term.Prod(fs1, control);
         fLast = fs1;
         TY yNew = y0;
-        yNew = TY.Fma(T.From(0.5), k0, yNew);
-        yNew = TY.Fma(T.From(0.5), k1, yNew);
+        yNew = term.ProdAdd(yNew, f0, c0);
+        yNew = term.ProdAdd(yNew, fs1, c0);
         TY errNew = TY.Splat(T.Zero);
         if (wantError)
         {
@@ -211,15 +215,14 @@ public struct Heun : IExplicitRungeKutta
         where TF : struct, IState<TF, T>
     {
         TC control = term.Contr(t0, t0 + h);
-        TY k0 = term.Prod(f0, control);
+        TC c0 = term.ScaleControl(T.From(0.5), control);
         TY ys1 = y0;
-        ys1 = TY.Fma(T.From(1.0), k0, ys1);
+        ys1 = term.ProdAdd(ys1, f0, control);
         TF fs1 = term.Vf(T.Fma(T.From(1.0), h, t0), ys1);
-        TY k1 = term.Prod(fs1, control);
         fLast = fs1;
         TY yNew = y0;
-        yNew = TY.Fma(T.From(0.5), k0, yNew);
-        yNew = TY.Fma(T.From(0.5), k1, yNew);
+        yNew = term.ProdAdd(yNew, f0, c0);
+        yNew = term.ProdAdd(yNew, fs1, c0);
         y1 = yNew;
     }
     /// <inheritdoc/>
@@ -255,6 +258,8 @@ public struct Midpoint : IExplicitRungeKutta
     public static bool Fsal => false;
     /// <inheritdoc/>
     public static int DenseOrder => 3;
+    /// <inheritdoc/>
+    public static bool FusedStages => true;
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double A(int i, int j) => i switch
@@ -312,14 +317,15 @@ public struct Midpoint : IExplicitRungeKutta
         where TF : struct, IState<TF, T>
     {
         TC control = term.Contr(t0, t0 + h);
+        TC c0 = term.ScaleControl(T.From(0.5), control);
         TY k0 = term.Prod(f0, control);
         TY ys1 = y0;
-        ys1 = TY.Fma(T.From(0.5), k0, ys1);
+        ys1 = term.ProdAdd(ys1, f0, c0);
         TF fs1 = term.Vf(T.Fma(T.From(0.5), h, t0), ys1);
         TY k1 = term.Prod(fs1, control);
         fLast = fs1;
         TY yNew = y0;
-        yNew = TY.Fma(T.From(1.0), k1, yNew);
+        yNew = term.ProdAdd(yNew, fs1, control);
         TY errNew = TY.Splat(T.Zero);
         if (wantError)
         {
@@ -340,14 +346,13 @@ public struct Midpoint : IExplicitRungeKutta
         where TF : struct, IState<TF, T>
     {
         TC control = term.Contr(t0, t0 + h);
-        TY k0 = term.Prod(f0, control);
+        TC c0 = term.ScaleControl(T.From(0.5), control);
         TY ys1 = y0;
-        ys1 = TY.Fma(T.From(0.5), k0, ys1);
+        ys1 = term.ProdAdd(ys1, f0, c0);
         TF fs1 = term.Vf(T.Fma(T.From(0.5), h, t0), ys1);
-        TY k1 = term.Prod(fs1, control);
         fLast = fs1;
         TY yNew = y0;
-        yNew = TY.Fma(T.From(1.0), k1, yNew);
+        yNew = term.ProdAdd(yNew, fs1, control);
         y1 = yNew;
     }
     /// <inheritdoc/>
@@ -383,6 +388,8 @@ public struct Ralston : IExplicitRungeKutta
     public static bool Fsal => false;
     /// <inheritdoc/>
     public static int DenseOrder => 3;
+    /// <inheritdoc/>
+    public static bool FusedStages => true;
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double A(int i, int j) => i switch
@@ -440,15 +447,18 @@ public struct Ralston : IExplicitRungeKutta
         where TF : struct, IState<TF, T>
     {
         TC control = term.Contr(t0, t0 + h);
+        TC c0 = term.ScaleControl(T.From(0.25), control);
+        TC c1 = term.ScaleControl(T.From(0.6666666666666666), control);
+        TC c2 = term.ScaleControl(T.From(0.75), control);
         TY k0 = term.Prod(f0, control);
         TY ys1 = y0;
-        ys1 = TY.Fma(T.From(0.6666666666666666), k0, ys1);
+        ys1 = term.ProdAdd(ys1, f0, c1);
         TF fs1 = term.Vf(T.Fma(T.From(0.6666666666666666), h, t0), ys1);
         TY k1 = term.Prod(fs1, control);
         fLast = fs1;
         TY yNew = y0;
-        yNew = TY.Fma(T.From(0.25), k0, yNew);
-        yNew = TY.Fma(T.From(0.75), k1, yNew);
+        yNew = term.ProdAdd(yNew, f0, c0);
+        yNew = term.ProdAdd(yNew, fs1, c2);
         TY errNew = TY.Splat(T.Zero);
         if (wantError)
         {
@@ -469,15 +479,16 @@ public struct Ralston : IExplicitRungeKutta
         where TF : struct, IState<TF, T>
     {
         TC control = term.Contr(t0, t0 + h);
-        TY k0 = term.Prod(f0, control);
+        TC c0 = term.ScaleControl(T.From(0.25), control);
+        TC c1 = term.ScaleControl(T.From(0.6666666666666666), control);
+        TC c2 = term.ScaleControl(T.From(0.75), control);
         TY ys1 = y0;
-        ys1 = TY.Fma(T.From(0.6666666666666666), k0, ys1);
+        ys1 = term.ProdAdd(ys1, f0, c1);
         TF fs1 = term.Vf(T.Fma(T.From(0.6666666666666666), h, t0), ys1);
-        TY k1 = term.Prod(fs1, control);
         fLast = fs1;
         TY yNew = y0;
-        yNew = TY.Fma(T.From(0.25), k0, yNew);
-        yNew = TY.Fma(T.From(0.75), k1, yNew);
+        yNew = term.ProdAdd(yNew, f0, c0);
+        yNew = term.ProdAdd(yNew, fs1, c2);
         y1 = yNew;
     }
     /// <inheritdoc/>
@@ -513,6 +524,8 @@ public struct Rk4 : IExplicitRungeKutta
     public static bool Fsal => false;
     /// <inheritdoc/>
     public static int DenseOrder => 3;
+    /// <inheritdoc/>
+    public static bool FusedStages => true;
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double A(int i, int j) => i switch
@@ -590,25 +603,28 @@ public struct Rk4 : IExplicitRungeKutta
         where TF : struct, IState<TF, T>
     {
         TC control = term.Contr(t0, t0 + h);
+        TC c0 = term.ScaleControl(T.From(0.16666666666666666), control);
+        TC c1 = term.ScaleControl(T.From(0.3333333333333333), control);
+        TC c2 = term.ScaleControl(T.From(0.5), control);
         TY k0 = term.Prod(f0, control);
         TY ys1 = y0;
-        ys1 = TY.Fma(T.From(0.5), k0, ys1);
+        ys1 = term.ProdAdd(ys1, f0, c2);
         TF fs1 = term.Vf(T.Fma(T.From(0.5), h, t0), ys1);
         TY k1 = term.Prod(fs1, control);
         TY ys2 = y0;
-        ys2 = TY.Fma(T.From(0.5), k1, ys2);
+        ys2 = term.ProdAdd(ys2, fs1, c2);
         TF fs2 = term.Vf(T.Fma(T.From(0.5), h, t0), ys2);
         TY k2 = term.Prod(fs2, control);
         TY ys3 = y0;
-        ys3 = TY.Fma(T.From(1.0), k2, ys3);
+        ys3 = term.ProdAdd(ys3, fs2, control);
         TF fs3 = term.Vf(T.Fma(T.From(1.0), h, t0), ys3);
         TY k3 = term.Prod(fs3, control);
         fLast = fs3;
         TY yNew = y0;
-        yNew = TY.Fma(T.From(0.16666666666666666), k0, yNew);
-        yNew = TY.Fma(T.From(0.3333333333333333), k1, yNew);
-        yNew = TY.Fma(T.From(0.3333333333333333), k2, yNew);
-        yNew = TY.Fma(T.From(0.16666666666666666), k3, yNew);
+        yNew = term.ProdAdd(yNew, f0, c0);
+        yNew = term.ProdAdd(yNew, fs1, c1);
+        yNew = term.ProdAdd(yNew, fs2, c1);
+        yNew = term.ProdAdd(yNew, fs3, c0);
         TY errNew = TY.Splat(T.Zero);
         y1 = yNew;
         err = errNew;
@@ -626,25 +642,24 @@ public struct Rk4 : IExplicitRungeKutta
         where TF : struct, IState<TF, T>
     {
         TC control = term.Contr(t0, t0 + h);
-        TY k0 = term.Prod(f0, control);
+        TC c0 = term.ScaleControl(T.From(0.16666666666666666), control);
+        TC c1 = term.ScaleControl(T.From(0.3333333333333333), control);
+        TC c2 = term.ScaleControl(T.From(0.5), control);
         TY ys1 = y0;
-        ys1 = TY.Fma(T.From(0.5), k0, ys1);
+        ys1 = term.ProdAdd(ys1, f0, c2);
         TF fs1 = term.Vf(T.Fma(T.From(0.5), h, t0), ys1);
-        TY k1 = term.Prod(fs1, control);
         TY ys2 = y0;
-        ys2 = TY.Fma(T.From(0.5), k1, ys2);
+        ys2 = term.ProdAdd(ys2, fs1, c2);
         TF fs2 = term.Vf(T.Fma(T.From(0.5), h, t0), ys2);
-        TY k2 = term.Prod(fs2, control);
         TY ys3 = y0;
-        ys3 = TY.Fma(T.From(1.0), k2, ys3);
+        ys3 = term.ProdAdd(ys3, fs2, control);
         TF fs3 = term.Vf(T.Fma(T.From(1.0), h, t0), ys3);
-        TY k3 = term.Prod(fs3, control);
         fLast = fs3;
         TY yNew = y0;
-        yNew = TY.Fma(T.From(0.16666666666666666), k0, yNew);
-        yNew = TY.Fma(T.From(0.3333333333333333), k1, yNew);
-        yNew = TY.Fma(T.From(0.3333333333333333), k2, yNew);
-        yNew = TY.Fma(T.From(0.16666666666666666), k3, yNew);
+        yNew = term.ProdAdd(yNew, f0, c0);
+        yNew = term.ProdAdd(yNew, fs1, c1);
+        yNew = term.ProdAdd(yNew, fs2, c1);
+        yNew = term.ProdAdd(yNew, fs3, c0);
         y1 = yNew;
     }
     /// <inheritdoc/>

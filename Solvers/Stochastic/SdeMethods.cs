@@ -57,9 +57,9 @@ public struct EulerMaruyama : ISdeMethod
         where TDrift : struct, IVectorField<T, TY> where TDiff : struct, IDiffusion<T, TY, TX, TG> where TPath : struct, IBrownianPath<T, TX>
         where T : struct, IScalar<T> where TY : struct, IState<TY, T> where TX : struct, IState<TX, T> where TG : struct, IState<TG, T>
     {
-        // The Euler tableau's step (y₀ + 1·Prod(f₀, ΔC); 1·k is exact, so the sum has the same bits as its FMA).
+        // The Euler tableau's step, y₀ + Prod(f₀, ΔC) (fused: IButcherTableau.FusedStages), with the control given.
         fLast = f0;
-        y1 = TY.Add(y0, term.Prod(f0, control));
+        y1 = term.ProdAdd(y0, f0, control);
     }
 }
 

@@ -32,6 +32,7 @@ public struct ControlTerm<TField, TPath, T, TY, TX, TF> : ITerm<T, TY, TX, TF>
     where TPath : struct, IPath<T, TX>
     where T : struct, IScalar<T>
     where TY : struct, IState<TY, T>
+    where TX : struct, IState<TX, T>
     where TF : struct, IState<TF, T>
 {
     /// <summary>The vector field.</summary>
@@ -54,4 +55,10 @@ public struct ControlTerm<TField, TPath, T, TY, TX, TF> : ITerm<T, TY, TX, TF>
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly TY VfProd(T t, in TY y, in TX control) => Field.Prod(Field.Vf(t, y), control);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly TX ScaleControl(T a, in TX control) => TX.Scale(a, control);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly TY ProdAdd(in TY y, in TF vf, in TX control) => TY.Add(y, Field.Prod(vf, control));
 }

@@ -27,6 +27,10 @@ public interface ITerm<T, TY, TC, TF>
     TY Prod(in TF vf, in TC control);
     /// <summary><c>Prod(Vf(t, y), control)</c>: what a solver stage needs (Diffrax's <c>vf_prod</c>).</summary>
     TY VfProd(T t, in TY y, in TC control);
+    /// <summary>The control increment scaled by a coefficient, a·ΔC (stage updates of the low-stage tableaus).</summary>
+    TC ScaleControl(T a, in TC control);
+    /// <summary>y + <c>Prod(vf, control)</c>, fused where the term allows (an ODE term: one FMA per component).</summary>
+    TY ProdAdd(in TY y, in TF vf, in TC control);
 }
 
 /// <summary>A right-hand side f(t, y) of an ODE, with its parameters as fields (one value per lane slot).</summary>
@@ -62,6 +66,12 @@ public struct OdeTerm<TField, T, TY> : ITerm<T, TY, T, TY>
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly TY VfProd(T t, in TY y, in T control) => TY.Scale(control, Field.Vf(t, y));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly T ScaleControl(T a, in T control) => a * control;
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly TY ProdAdd(in TY y, in TY vf, in T control) => TY.Fma(control, vf, y);
 }
 
 /// <summary>Two values carried together: the control and vector-field value of a <see cref="MultiTerm{TA,TCA,TFA,TB,TCB,TFB,T,TY}"/>.</summary>
@@ -108,4 +118,11 @@ public struct MultiTerm<TA, TCA, TFA, TB, TCB, TFB, T, TY> : ITerm<T, TY, Pair<T
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly TY VfProd(T t, in TY y, in Pair<TCA, TCB> control) => TY.Add(First.VfProd(t, y, control.A), Second.VfProd(t, y, control.B));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly Pair<TCA, TCB> ScaleControl(T a, in Pair<TCA, TCB> control) => new(First.ScaleControl(a, control.A), Second.ScaleControl(a, control.B));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly TY ProdAdd(in TY y, in Cat<TFA, TFB, T> vf, in Pair<TCA, TCB> control)
+        => Second.ProdAdd(First.ProdAdd(y, vf.A, control.A), vf.B, control.B);
 }

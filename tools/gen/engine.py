@@ -44,14 +44,26 @@ public static partial class ExplicitRungeKuttaEngine
         TC control = term.Contr(t0, t0 + h);
         k.K0 = term.Prod(f0, control);
         fLast = f0;
-        TY yLast = y0;''')
+        TY yLast = y0;
+        // Stage fields, for tableaus whose updates are fused (y + Prod(fⱼ, a·ΔC), IButcherTableau.FusedStages).
+        TF ''' + ', '.join(f'fs{i} = f0' for i in range(1, MAX)) + ';')
 for i in range(1, MAX):
     o.append(f'        if (TTab.Stages > {i})')
     o.append('        {')
     o.append(f'            TY yi = y0;')
+    o.append(f'            if (TTab.FusedStages)')
+    o.append('            {')
     for j in range(i):
-        o.append(f'            if (TTab.A({i}, {j}) != 0) yi = TY.Fma(T.From(TTab.A({i}, {j})), k.K{j}, yi);')
+        fj = 'f0' if j == 0 else f'fs{j}'
+        o.append(f'                if (TTab.A({i}, {j}) != 0) yi = term.ProdAdd(yi, {fj}, term.ScaleControl(T.From(TTab.A({i}, {j})), control));')
+    o.append('            }')
+    o.append('            else')
+    o.append('            {')
+    for j in range(i):
+        o.append(f'                if (TTab.A({i}, {j}) != 0) yi = TY.Fma(T.From(TTab.A({i}, {j})), k.K{j}, yi);')
+    o.append('            }')
     o.append(f'            TF fi = term.Vf(T.Fma(T.From(TTab.C({i})), h, t0), yi);')
+    o.append(f'            fs{i} = fi;')
     o.append(f'            k.K{i} = term.Prod(fi, control);')
     o.append(f'            if (TTab.Stages == {i + 1}) {{ fLast = fi; yLast = yi; }}')
     o.append('        }')
@@ -59,6 +71,13 @@ o.append('''        if (TTab.Fsal)
         {
             y1 = yLast;
         }
+        else if (TTab.FusedStages)
+        {
+            y1 = y0;''')
+for i in range(MAX):
+    fi = 'f0' if i == 0 else f'fs{i}'
+    o.append(f'            if (TTab.Stages > {i} && TTab.B({i}) != 0) y1 = term.ProdAdd(y1, {fi}, term.ScaleControl(T.From(TTab.B({i})), control));')
+o.append('''        }
         else
         {
             y1 = y0;''')

@@ -185,6 +185,8 @@ for s in solvers:
     out.append(f'    /// <inheritdoc/>\n    public static int ErrorOrder => {s["err_order"]};')
     out.append(f'    /// <inheritdoc/>\n    public static bool Fsal => {"true" if s["fsal"] else "false"};')
     out.append(f'    /// <inheritdoc/>\n    public static int DenseOrder => {s["dense_order"]};')
+    fused = (not s['fsal']) and S <= 4   # see IButcherTableau.FusedStages
+    if fused: out.append('    /// <inheritdoc/>\n    public static bool FusedStages => true;')
     # A
     rows = []
     for i, row in enumerate(s['a']):
@@ -247,12 +249,20 @@ for s in solvers:
     a = s['a']; b = s['b']; e = s['e']; c = s['c']
     L = []
     L.append('TC control = term.Contr(t0, t0 + h);')
+    # Fused tableaus: each distinct coefficient times the control once per step (a coefficient of 1 is the control).
+    cvals = sorted({float(v) for row in a for v in row} | {float(v) for v in b}) if fused else []
+    cvals = [v for v in cvals if v not in (0.0, 1.0)]
+    def cref(v): return 'control' if float(v) == 1.0 else f'c{cvals.index(float(v))}'
+    def fref(j): return 'f0' if j == 0 else f'fs{j}'
+    for ci, v in enumerate(cvals): L.append(f'TC c{ci} = term.ScaleControl(T.From({r(v)}), control);')
     L.append('TY k0 = term.Prod(f0, control);')
     last_y = 'y0'; last_f = 'f0'
     for i in range(1, S):
         L.append(f'TY ys{i} = y0;')
         for jj, v in enumerate(a[i-1]):
-            if float(v) != 0.0: L.append(f'ys{i} = TY.Fma(T.From({r(v)}), k{jj}, ys{i});')
+            if float(v) == 0.0: continue
+            if fused: L.append(f'ys{i} = term.ProdAdd(ys{i}, {fref(jj)}, {cref(v)});')
+            else: L.append(f'ys{i} = TY.Fma(T.From({r(v)}), k{jj}, ys{i});')
         L.append(f'TF fs{i} = term.Vf(T.Fma(T.From({r(c[i])}), h, t0), ys{i});')
         L.append(f'TY k{i} = term.Prod(fs{i}, control);')
         last_y = f'ys{i}'; last_f = f'fs{i}'
@@ -264,7 +274,9 @@ for s in solvers:
     else:
         L.append('TY yNew = y0;')
         for i2, v in enumerate(b):
-            if float(v) != 0.0: L.append(f'yNew = TY.Fma(T.From({r(v)}), k{i2}, yNew);')
+            if float(v) == 0.0: continue
+            if fused: L.append(f'yNew = term.ProdAdd(yNew, {fref(i2)}, {cref(v)});')
+            else: L.append(f'yNew = TY.Fma(T.From({r(v)}), k{i2}, yNew);')
     L.append('TY errNew = TY.Splat(T.Zero);')
     if s['err_order'] > 0:
         L.append('if (wantError)')
@@ -292,6 +304,7 @@ for s in solvers:
     # Advance: the same stage recurrence and y1 (same operations in the same order, so the same bits) without the
     # error estimate or stored stages, inlined into the caller: runs of constant steps (Integrator.RunGroups).
     A = [x for x in L if not x.startswith('k.K') and 'err' not in x and x not in ('if (wantError)', '{', '}')]
+    if fused: A = [x for x in A if not x.startswith('TY k')]   # the stage increments are only stored and estimated from
     out.append('    /// <inheritdoc/>')
     out.append('    [MethodImpl(MethodImplOptions.AggressiveInlining)]')
     out.append('    public static void Advance<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast)')
