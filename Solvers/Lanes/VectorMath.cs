@@ -12,32 +12,28 @@ internal static class VectorMath
     public static Vector512<double> PowApprox(Vector512<double> a, double p)
     {
         Vector512<long> bits = a.AsInt64();
-        Vector512<long> e = ((bits >>> 52) & Vector512.Create(0x7FFL)) - Vector512.Create(1023L);
-        Vector512<double> m = ((bits & Vector512.Create(0x000FFFFFFFFFFFFFL)) | Vector512.Create(0x3FF0000000000000L)).AsDouble();
-        Vector512<double> big = Vector512.GreaterThan(m, Vector512.Create(1.4142135623730951));
-        m = Vector512.ConditionalSelect(big, m * Vector512.Create(0.5), m);
-        e += big.AsInt64() & Vector512.Create(1L);
-        Vector512<double> one = Vector512<double>.One;
-        Vector512<double> s = (m - one) / (m + one);
-        Vector512<double> s2 = s * s;
-        Vector512<double> poly = Vector512.FusedMultiplyAdd(s2, Vector512.FusedMultiplyAdd(s2, Vector512.FusedMultiplyAdd(s2, Vector512.Create(1.0 / 7), Vector512.Create(1.0 / 5)), Vector512.Create(1.0 / 3)), one);
-        Vector512<double> lnm = Vector512.Create(2.0) * s * poly;
-        Vector512<double> x = (Vector512.ConvertToDouble(e) + lnm * Vector512.Create(ScalarMath.InvLn2)) * Vector512.Create(p);
+        Vector512<double> e = Vector512.ConvertToDouble(((bits >>> 52) & Vector512.Create(0x7FFL)) - Vector512.Create(1023L));
+        Vector512<double> f = ((bits & Vector512.Create(0x000FFFFFFFFFFFFFL)) | Vector512.Create(0x3FF0000000000000L)).AsDouble() - Vector512<double>.One;
+        Vector512<double> f2 = f * f, f4 = f2 * f2;
+        Vector512<double> lo = Fma(Fma(C(ScalarMath.L3), f, C(ScalarMath.L2)), f2, Fma(C(ScalarMath.L1), f, C(ScalarMath.L0)));
+        Vector512<double> hi = Fma(Fma(C(ScalarMath.L7), f, C(ScalarMath.L6)), f2, Fma(C(ScalarMath.L5), f, C(ScalarMath.L4)));
+        Vector512<double> x = Fma(f, Fma(hi, f4, lo), e) * Vector512.Create(p);
         x = Vector512.Min(Vector512.Max(x, Vector512.Create(-1022.0)), Vector512.Create(1023.0));
         // Round to nearest even by adding and subtracting 1.5·2⁵²; the low bits of the sum are then n itself, so
         // 2ⁿ's bits come from an integer add and a shift (no saturating double→long conversion).
         Vector512<double> magic = Vector512.Create(6755399441055744.0);
-        Vector512<double> big2 = x + magic;
-        Vector512<double> n = big2 - magic;
-        Vector512<double> u = (x - n) * Vector512.Create(ScalarMath.Ln2);
-        Vector512<double> q = Vector512.Create(1.0 / 720);
-        q = Vector512.FusedMultiplyAdd(q, u, Vector512.Create(1.0 / 120));
-        q = Vector512.FusedMultiplyAdd(q, u, Vector512.Create(1.0 / 24));
-        q = Vector512.FusedMultiplyAdd(q, u, Vector512.Create(1.0 / 6));
-        q = Vector512.FusedMultiplyAdd(q, u, Vector512.Create(0.5));
-        q = Vector512.FusedMultiplyAdd(q, u, one);
-        q = Vector512.FusedMultiplyAdd(q, u, one);
-        Vector512<long> scale = (big2.AsInt64() + Vector512.Create(1023L)) << 52;
-        return q * scale.AsDouble();
+        Vector512<double> big = x + magic;
+        Vector512<double> n = big - magic;
+        Vector512<double> r = x - n, r2 = r * r, r4 = r2 * r2;
+        Vector512<double> q = Fma(Fma(C(ScalarMath.E5), r, C(ScalarMath.E4)), r4,
+            Fma(Fma(C(ScalarMath.E3), r, C(ScalarMath.E2)), r2, Fma(C(ScalarMath.E1), r, C(ScalarMath.E0))));
+        Vector512<long> scale = (big.AsInt64() + Vector512.Create(1023L)) << 52;
+        return Fma(r, q, Vector512<double>.One) * scale.AsDouble();
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> Fma(Vector512<double> a, Vector512<double> b, Vector512<double> c) => Vector512.FusedMultiplyAdd(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> C(double v) => Vector512.Create(v);
 }

@@ -12,7 +12,6 @@ namespace Diffrax.Solvers.Stochastic;
 /// </summary>
 internal static class BoxMuller
 {
-    private const double Ln2 = 0.693147180559945309417232121458;
     private const double Sqrt2 = 1.41421356237309504880168872421;
     private const double TwoPi = 6.283185307179586476925286766559;
 
@@ -41,7 +40,7 @@ internal static class BoxMuller
         p = Vector512.FusedMultiplyAdd(p, s2, Vector512.Create(1.0 / 3));
         Vector512<double> twoS = s + s;
         Vector512<double> lnM = Vector512.FusedMultiplyAdd(twoS * s2, p, twoS);
-        return Vector512.FusedMultiplyAdd(e, Vector512.Create(Ln2), lnM);
+        return Vector512.FusedMultiplyAdd(e, Vector512.Create(Lanes.ScalarMath.Ln2), lnM);
     }
 
     /// <summary>sin 2πx and cos 2πx for x in [0, 1]: x = q/4 + r exactly with |r| ≤ 1/8, then series in θ = 2πr.</summary>
