@@ -42,6 +42,12 @@ public interface ISolverStepper<TTerm, T, TY, TC, TF>
     /// </summary>
     void Advance(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast);
     /// <summary>
+    /// A run of <paramref name="steps"/> calls of <see cref="Advance"/> follows, the i-th from t0 = dir·τᵢ with length
+    /// dir·<paramref name="h"/>, τ₀ = <paramref name="tau"/>, τᵢ₊₁ = τᵢ + h (what <see cref="Integrator.RunGroups"/>
+    /// does), so a stepper may prepare what the run's steps share (the Brownian increments of a fixed-step stream).
+    /// </summary>
+    void BeginRun(in TTerm term, T dir, T tau, T h, int steps);
+    /// <summary>
     /// Completes <paramref name="k"/> for dense output of the step just taken from (t0, y0) with length h (extra stages
     /// of a bootstrapped interpolant; nothing for most solvers). The loop calls it before any <see cref="Interpolate"/>.
     /// </summary>
@@ -85,6 +91,9 @@ public struct ErkStepper<TTab, TTerm, T, TY, TC, TF> : ISolverStepper<TTerm, T, 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly void Advance(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast)
         => TTab.Advance<TTerm, T, TY, TC, TF>(term, t0, h, y0, f0, out y1, out fLast);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly void BeginRun(in TTerm term, T dir, T tau, T h, int steps) { }
     /// <inheritdoc/>
     public static int DenseEvaluations => TTab.DenseStages;
     /// <inheritdoc/>

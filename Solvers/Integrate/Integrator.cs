@@ -202,6 +202,8 @@ public static class Integrator
     {
         for (int g = 0; g < groups.Length; g++) saved[g] = (groups[g].S.Y, groups[g].S.F0, groups[g].S.Tau, groups[g].Solver);
         T dir = T.From(opt.Direction);
+        for (int g = 0; g < groups.Length; g++)
+            if (groups[g].InRun) groups[g].Solver.BeginRun(groups[g].Term, dir, groups[g].S.Tau, groups[g].S.H, n);
         // 0·y is NaN exactly when y is infinite or NaN, and adding ±0 changes nothing: the probe turns non-finite at
         // the first non-finite state of any lane and stays so (three FMAs per step instead of a compare per step).
         TY probe = TY.Splat(T.Zero);

@@ -166,6 +166,8 @@ public struct FixedStepBrownian<T, TX> : IBrownianPath<T, TX>
     public double TStart;
     /// <summary>The step.</summary>
     public double Dt;
+    /// <summary>√dt, the scale of a full step's increment.</summary>
+    public double SqrtDt;
     /// <summary>End of the span (for <see cref="Covers"/>).</summary>
     public double TEnd;
 
@@ -178,6 +180,7 @@ public struct FixedStepBrownian<T, TX> : IBrownianPath<T, TX>
         TStart = tStart;
         TEnd = tEnd;
         Dt = dt;
+        SqrtDt = Math.Sqrt(dt);
         Member = member;
     }
 
@@ -203,7 +206,7 @@ public struct FixedStepBrownian<T, TX> : IBrownianPath<T, TX>
             {
                 double a = T.GetLane(t0, lane), h = T.GetLane(t1, lane) - a;
                 long n = (long)Math.Round((a - TStart) / Dt);
-                double s = h >= 0 ? Math.Sqrt(h) : -Math.Sqrt(-h);
+                double s = Scale(h);
                 v = T.WithLane(v, lane, s * Normal((ulong)T.GetLane(Member, lane), (uint)d, n));
             }
             TX.Set(ref w, d, v);
@@ -296,13 +299,68 @@ public struct FixedStepBrownian<T, TX> : IBrownianPath<T, TX>
         return w;
     }
 
-    /// <summary>±√|t1 − t0| and the step index n = round((t0 − tStart)/dt) of each slot.</summary>
+    /// <summary>
+    /// The scale of the increment over a query of length h: ±√dt for a full step (|h| within 10⁻⁹ relative of dt — the
+    /// step's true length, which t0 + h − t0 misses in its last bits), ±√|h| otherwise (a partial last step).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly double Scale(double h)
+        => Math.CopySign(Math.Abs(Math.Abs(h) - Dt) <= 1e-9 * Dt ? SqrtDt : Math.Sqrt(Math.Abs(h)), h);
+
+    /// <summary>The increment scales of <see cref="Scale"/> and the step index n = round((t0 − tStart)/dt) of each slot.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private readonly void Index(T t0, T t1, out Vector512<double> root, out Vector512<long> n)
     {
-        Vector512<double> a = Slots(t0), h = Slots(t1) - a;
-        root = Vector512.CopySign(Vector512.Sqrt(Vector512.Abs(h)), h);   // ±√|h| with one square root
+        Vector512<double> a = Slots(t0), h = Slots(t1) - a, ah = Vector512.Abs(h);
+        Vector512<double> full = Vector512.LessThanOrEqual(Vector512.Abs(ah - Vector512.Create(Dt)), Vector512.Create(1e-9 * Dt));
+        root = Vector512.CopySign(Vector512.ConditionalSelect(full, Vector512.Create(SqrtDt), Vector512.Sqrt(ah)), h);
         n = Vector512.ConvertToInt64(Vector512.Round((a - Vector512.Create(TStart)) / Vector512.Create(Dt)));
+    }
+
+    /// <summary>
+    /// Whether a run of <paramref name="steps"/> steps of length <paramref name="h"/> forward from τ =
+    /// <paramref name="tau"/> can take its increments by step number (<see cref="RunIncrement"/>): the run's step is the
+    /// stream's (so step i of the run is stream step n₀ + i and a full step), and its times are small enough against
+    /// dt (|t| ≤ 2²⁰ dt) that rounding can neither move an index nor make a step look partial.
+    /// </summary>
+    internal readonly bool RunsByIndex(double tau, double h, double dir, int steps)
+    {
+        double limit = 1048576.0 * Dt, end = tau + steps * h;
+        return dir == 1 && h == Dt && Math.Abs(tau) <= limit && Math.Abs(end) <= limit
+            && Math.Abs(tau - TStart) <= limit && Math.Abs(end - TStart) <= limit;
+    }
+
+    /// <summary>The stream's step index of time <paramref name="t"/> (the formula of <see cref="Increment"/>).</summary>
+    internal readonly long StepIndex(double t) => (long)Math.Round((t - TStart) / Dt);
+
+    /// <summary>
+    /// The increment of stream step <paramref name="n"/> (the same in every slot) over a full forward step, √dt·Zₙ:
+    /// bit for bit what <see cref="Increment"/> gives for that step. The block's four increments are computed when
+    /// <paramref name="noise"/> holds another block, and kept for its other steps.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal readonly TX RunIncrement(long n, ref FixedStepRunNoise<T, TX> noise)
+    {
+        long block = n >> 2;
+        if (block != noise.Block)
+        {
+            Counter(Vector512.Create(block << 2), out Vector512<ulong> counter, out Vector512<ulong> memberLo, out Vector512<ulong> memberHi);
+            Vector512<double> root = Vector512.Create(SqrtDt);
+            for (int d = 0; d < TX.Dim; d++)
+            {
+                Philox.Philox8(counter, memberLo, memberHi, Vector512.Create((ulong)(uint)d), Key0, Key1,
+                    out Vector512<ulong> r0, out Vector512<ulong> r1, out Vector512<ulong> r2, out Vector512<ulong> r3);
+                Vector512<double> ra = Radius(r0), rb = Radius(r2);
+                BoxMuller.SinCosTurns(Uniform(r1), out Vector512<double> sa, out Vector512<double> ca);
+                BoxMuller.SinCosTurns(Uniform(r3), out Vector512<double> sb, out Vector512<double> cb);
+                TX.Set(ref noise.W[0], d, FromSlots(root * (ra * ca)));
+                TX.Set(ref noise.W[1], d, FromSlots(root * (ra * sa)));
+                TX.Set(ref noise.W[2], d, FromSlots(root * (rb * cb)));
+                TX.Set(ref noise.W[3], d, FromSlots(root * (rb * sb)));
+            }
+            noise.Block = block;
+        }
+        return noise.W[(int)(n & 3)];
     }
 
     /// <summary>Philox counter words (n/4, member low, member high) of each slot.</summary>
@@ -358,4 +416,25 @@ public struct FixedStepNormals<T, TX>
     public T Member;
     /// <summary>Normals 0–3 of the block.</summary>
     public TX Z0, Z1, Z2, Z3;
+}
+
+/// <summary>
+/// The four increments √dt·Zₙ of one Philox block of a <see cref="FixedStepBrownian{T, TX}"/> (every slot at the same
+/// step, its own member), kept by a stepper through a run of constant steps taken by step number.
+/// </summary>
+public struct FixedStepRunNoise<T, TX>
+    where T : struct, IScalar<T>
+    where TX : struct, IState<TX, T>
+{
+    /// <summary>The block held (−1: none).</summary>
+    public long Block;
+    /// <summary>Increments of the block's steps 0–3.</summary>
+    public Increments4<TX> W;
+}
+
+/// <summary>Four values of <typeparamref name="TX"/> in a row.</summary>
+[InlineArray(4)]
+public struct Increments4<TX>
+{
+    private TX _w;
 }

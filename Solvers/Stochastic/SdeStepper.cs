@@ -108,6 +108,13 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
     public SdeCarry<T, TY, Cat<TY, TG, T>> Carry;
     /// <summary>The normals of the current Philox block, when the path is a <see cref="FixedStepBrownian{T, TX}"/> (runs of constant steps).</summary>
     public FixedStepNormals<T, TX> Noise;
+    /// <summary>The increments of the current Philox block in a run taken by step number (<see cref="BeginRun"/>).</summary>
+    public FixedStepRunNoise<T, TX> RunNoise;
+    /// <summary>Stream step of the next step of the run; −1 when the run's steps are not taken by number.</summary>
+    public long RunStep;
+
+    /// <summary>Whether runs may take their Brownian increments from the fixed-step stream directly (a vectorised stream and a method with its own Advance).</summary>
+    private static bool FixedStream => typeof(TPath) == typeof(FixedStepBrownian<T, TX>) && FixedStepBrownian<T, TX>.Vectorised && TMethod.HasAdvance;
 
     /// <inheritdoc/>
     public static string Name => TMethod.Name;
@@ -148,9 +155,16 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
         {
             // The fixed-step stream serves the run's steps from the normals of its Philox blocks (bit for bit the loop's).
             T t1 = t0 + h;
-            Pair<T, TX> control = typeof(TPath) == typeof(FixedStepBrownian<T, TX>) && FixedStepBrownian<T, TX>.Vectorised
-                ? new(term.First.Contr(t0, t1), Unsafe.As<TPath, FixedStepBrownian<T, TX>>(ref Unsafe.AsRef(in term.Second.Path)).IncrementCached(t0, t1, ref Noise))
-                : term.Contr(t0, t1);
+            Pair<T, TX> control;
+            if (FixedStream)
+            {
+                ref var path = ref Unsafe.As<TPath, FixedStepBrownian<T, TX>>(ref Unsafe.AsRef(in term.Second.Path));
+                // By step number when the run allows it (BeginRun), else from t0 with the block cache; both give the
+                // stream's bits.
+                TX w = RunStep >= 0 ? path.RunIncrement(RunStep++, ref RunNoise) : path.IncrementCached(t0, t1, ref Noise);
+                control = new(term.First.Contr(t0, t1), w);
+            }
+            else control = term.Contr(t0, t1);
             TMethod.Advance<TDrift, TDiff, TPath, T, TY, TX, TG>(term, f0, control, y0, ref Carry, out y1, out fLast);
         }
         else
@@ -160,6 +174,22 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
             TMethod.Step<TDrift, TDiff, TPath, T, TY, TX, TG>(term, t0, h, y0, f0, false, ref Carry, ref k, out y1, out _, out fLast);
         }
         Commit(T.True);
+    }
+
+    /// <inheritdoc/>
+    public void BeginRun(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
+        T dir, T tau, T h, int steps)
+    {
+        RunStep = -1;
+        if (!FixedStream) return;
+        // Every slot at the same time with the same step (a run of an ensemble's lane group): step i of the run is stream
+        // step n₀ + i, the same in every slot.
+        double tau0 = T.GetLane(tau, 0), h0 = T.GetLane(h, 0), dir0 = T.GetLane(dir, 0);
+        if (!T.All(T.And(T.Equal(tau, T.From(tau0)), T.Equal(h, T.From(h0))))) return;
+        ref readonly var path = ref Unsafe.As<TPath, FixedStepBrownian<T, TX>>(ref Unsafe.AsRef(in term.Second.Path));
+        if (!path.RunsByIndex(tau0, h0, dir0, steps)) return;
+        RunStep = path.StepIndex(tau0);
+        RunNoise.Block = -1;
     }
 
     /// <inheritdoc/>

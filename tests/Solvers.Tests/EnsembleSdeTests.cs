@@ -36,12 +36,15 @@ public class EnsembleSdeTests
     }
 
     [Theory]
-    [InlineData(1.0)]          // 252 steps: runs cross many Philox blocks
-    [InlineData(3.0 / 252)]    // 3 steps: refilled lanes start again in block 0 with another member
-    public void HestonEnsembleRuns_ServeTwoDimensionalNoiseFromCachedBlocks_BitForBitAsSingleSolves(double t1)
+    [InlineData(0.0, 1.0)]               // 252 steps: runs taken by step number across many Philox blocks
+    [InlineData(0.0, 3.0 / 252)]         // 3 steps: refilled lanes start again in block 0 with another member
+    [InlineData(1e7, 1e7 + 20.0 / 252)]  // far from 0: t0 + h − t0 is no full step, runs go through the block cache
+    [InlineData(1e7, 1e7 + 4.0 / 252)]   // the same with refills inside a block
+    public void HestonEnsembleRuns_ServeTwoDimensionalNoiseFromCachedBlocks_BitForBitAsSingleSolves(double t0, double t1)
     {
-        // Constant-step runs take the normals of a Philox block from the stepper's cache (FixedStepNormals); the single
-        // solves below draw every step afresh. Both must agree bit for bit, in every noise dimension and after refills.
+        // Constant-step runs take the normals of a Philox block from the stepper (by step number, or through the block
+        // cache keyed by time); the single solves below draw every step afresh. Both must agree bit for bit, in every
+        // noise dimension and after refills.
         const int n = 45;
         var y0 = new double[2 * n];
         var ps = new double[5 * n];
@@ -50,14 +53,14 @@ public class EnsembleSdeTests
             y0[2 * i] = 100.0 + i; y0[2 * i + 1] = 0.04;
             ps[5 * i] = 0.05; ps[5 * i + 1] = 2.0; ps[5 * i + 2] = 0.04; ps[5 * i + 3] = 0.3 + 0.01 * i; ps[5 * i + 4] = -0.7;
         }
-        var p = new EnsembleProblem { Members = n, T0 = 0, T1 = t1, Dt0 = 1.0 / 252, Y0 = y0, Params = ps };
+        var p = new EnsembleProblem { Members = n, T0 = t0, T1 = t1, Dt0 = 1.0 / 252, Y0 = y0, Params = ps };
         var r = SdeEnsembleRunner.Run<EulerMaruyama, Heston<Lane8>, Lane8, Vec2<Lane8>, Vec2<Lane8>, Vec4<Lane8>, HestonDrift<Lane8>, HestonDiffusion<Lane8>>(p, seed: 11, threads: 2);
         for (int m = 0; m < n; m++)
         {
-            var path = new FixedStepBrownian<F64, Vec2<F64>>(11, 0, t1, 1.0 / 252, new F64(m));
+            var path = new FixedStepBrownian<F64, Vec2<F64>>(11, t0, t1, 1.0 / 252, new F64(m));
             var s = Sde.Solve<EulerMaruyama, HestonDrift<F64>, HestonDiffusion<F64>, FixedStepBrownian<F64, Vec2<F64>>, Vec2<F64>, Vec2<F64>, Vec4<F64>>(
                 new HestonDrift<F64> { Mu = new(0.05), Kappa = new(2.0), Theta = new(0.04) },
-                new HestonDiffusion<F64> { Xi = new(0.3 + 0.01 * m), Rho = new(-0.7) }, path, 0, t1, 1.0 / 252, new Vec2<F64>(100.0 + m, 0.04));
+                new HestonDiffusion<F64> { Xi = new(0.3 + 0.01 * m), Rho = new(-0.7) }, path, t0, t1, 1.0 / 252, new Vec2<F64>(100.0 + m, 0.04));
             Assert.Equal(ResultCode.Successful, r.Results[m]);
             Assert.Equal(s.Stats.Accepted, r.Accepted[m]);
             Assert.Equal(s.YFinal.X.V, r.Final[0][m]);
