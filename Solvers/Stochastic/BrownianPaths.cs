@@ -146,8 +146,9 @@ public struct VirtualBrownianTree<T, TX> : IBrownianPath<T, TX>
 
 /// <summary>
 /// A fast Brownian stream for constant-step solves: the increment of step n = round((t0 − tStart)/dt) is
-/// √(t1 − t0)·Zₙ with Zₙ from Philox in the layout of bench/reference/gbm_em.c — key (seed low, seed high),
-/// counter (n/4, member low, member high, noise dimension), normal n mod 4 by 32-bit Box–Muller. Not queryable
+/// ±√dt·Zₙ over a full step (|t1 − t0| within 10⁻⁹ relative of dt) and ±√|t1 − t0|·Zₙ over a shorter one, with Zₙ
+/// from Philox in the layout of bench/reference/gbm_em.c — key (seed low, seed high), counter (n/4, member low,
+/// member high, noise dimension), normal n mod 4 by 32-bit Box–Muller. Not queryable
 /// backwards or over other intervals: a query inside a step gets that step's normal scaled to the query's length
 /// (correct variance, not a consistent path). Kernel-safe. The space–time Lévy area of step n is √(h/12)·Z′ₙ from the
 /// counter with the dimension's top bit set.
