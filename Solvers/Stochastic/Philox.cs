@@ -45,21 +45,24 @@ public static class Philox
         Round8(ref x0, ref x1, ref x2, ref x3, unchecked(k0 + 7 * W0), unchecked(k1 + 7 * W1));
         Round8(ref x0, ref x1, ref x2, ref x3, unchecked(k0 + 8 * W0), unchecked(k1 + 8 * W1));
         Round8(ref x0, ref x1, ref x2, ref x3, unchecked(k0 + 9 * W0), unchecked(k1 + 9 * W1));
-        r0 = x0; r1 = x1; r2 = x2; r3 = x3;
+        // Inside the rounds the upper halves of the slots carry junk that never reaches a lower half (the products read
+        // only the lower 32 bits, and xor is bitwise); the outputs are masked once here.
+        Vector512<ulong> lo = Vector512.Create(0xFFFFFFFFUL);
+        r0 = x0 & lo; r1 = x1 & lo; r2 = x2 & lo; r3 = x3 & lo;
     }
 
     /// <summary>One Philox round on 8 counters with round key (k0, k1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Round8(ref Vector512<ulong> x0, ref Vector512<ulong> x1, ref Vector512<ulong> x2, ref Vector512<ulong> x3, uint k0, uint k1)
     {
-        Vector512<ulong> m0 = Vector512.Create((ulong)M0), m1 = Vector512.Create((ulong)M1), lo = Vector512.Create(0xFFFFFFFFUL);
+        Vector512<ulong> m0 = Vector512.Create((ulong)M0), m1 = Vector512.Create((ulong)M1);
         // 32×32→64-bit products: every word sits in the low half of its slot (vpmuludq where AVX-512 has it).
         Vector512<ulong> p0 = Avx512F.IsSupported ? Avx512F.Multiply(m0.AsUInt32(), x0.AsUInt32()) : m0 * x0;
         Vector512<ulong> p1 = Avx512F.IsSupported ? Avx512F.Multiply(m1.AsUInt32(), x2.AsUInt32()) : m1 * x2;
         Vector512<ulong> y0 = (p1 >>> 32) ^ x1 ^ Vector512.Create((ulong)k0);
         Vector512<ulong> y2 = (p0 >>> 32) ^ x3 ^ Vector512.Create((ulong)k1);
-        x1 = p1 & lo;
-        x3 = p0 & lo;
+        x1 = p1;   // lo(p1) in the lower half
+        x3 = p0;
         x0 = y0;
         x2 = y2;
     }
