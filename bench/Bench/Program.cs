@@ -11,7 +11,7 @@ using Diffrax.Solvers.States;
 using Diffrax.Solvers.Stochastic;
 
 // The solver-core benchmark: throughput ratios against hand-written native references measured in the same run.
-// Usage: dotnet run -c Release --project bench/Bench -- [--quick] [--repeats N] [--out FILE.json]
+// Usage: dotnet run -c Release --project bench/Bench -- [--quick] [--repeats N] [--rounds K] [--only SECTION] [--out FILE.json]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 if (args.Contains("--compile-once"))
 {
@@ -23,6 +23,9 @@ if (args.Contains("--compile-once"))
 }
 bool quick = args.Contains("--quick");
 int repeats = ArgValue("--repeats") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : (quick ? 3 : 5);
+// Rounds of (reference, ours) measured back to back; a row's ratio is the median of the rounds' ratios, so that the
+// shared machine's drift between measurements cancels (both sides of a ratio are measured within seconds).
+int rounds = ArgValue("--rounds") is { } rr ? int.Parse(rr, CultureInfo.InvariantCulture) : (quick ? 1 : 3);
 string outPath = ArgValue("--out") ?? Path.Combine(RepoRoot(), "bench", "results", "core.json");
 int threads = Environment.ProcessorCount;
 string only = ArgValue("--only") ?? "";   // run only the sections whose name contains this (rk4, adaptive, equation, gbm)
@@ -40,19 +43,29 @@ Console.Error.WriteLine($"machine: {Environment.ProcessorCount} cores, {System.R
 foreach (int n in !Want("rk4") ? [] : quick ? new[] { 100_000 } : new[] { 10_000, 1_000_000 })
 {
     var p = LorenzEnsemble(n, null);
-    var cRef = RunNative("lorenz_rk4", $"{n} {repeats} {tmp}/rk4.bin");
-    double cRate = cRef.GetProperty("member_steps_per_second").GetDouble();
-    double[] cFinal = ReadDoubles($"{tmp}/rk4.bin");
-    foreach (var (name, run) in new (string, Func<EnsembleResult>)[]
+    var variants = new (string, Func<EnsembleResult>)[]
     {
         ("Lane16", () => EnsembleRunner.Run<Rk4, Lorenz<Lane16>, Lane16, Vec3<Lane16>>(p, Buffers(p), threads)),
         ("Lane8", () => EnsembleRunner.Run<Rk4, Lorenz<Lane8>, Lane8, Vec3<Lane8>>(p, Buffers(p), threads)),
-    })
+    };
+    var cRates = new List<double>();
+    var ours = variants.Select(_ => new List<double>()).ToArray();
+    var results = new EnsembleResult[variants.Length];
+    for (int round = 0; round < rounds; round++)
     {
-        var (sec, res) = Time(run, repeats);
-        double rate = (double)n * 1000 / sec;
-        double diff = MaxDiff(res, cFinal);
-        rows.Add(new Row("lorenz_rk4_dt1e-3", n, $"RK4 {name}", "C gcc -O3 -march=native OpenMP SoA", rate, cRate, rate / cRate, $"max |Δ final| vs C = {diff:E1}", ">= 0.8"));
+        cRates.Add(RunNative("lorenz_rk4", $"{n} {repeats} {tmp}/rk4.bin").GetProperty("member_steps_per_second").GetDouble());
+        for (int v = 0; v < variants.Length; v++)
+        {
+            var (sec, res) = Time(variants[v].Item2, repeats);
+            ours[v].Add((double)n * 1000 / sec);
+            results[v] = res;
+        }
+    }
+    double[] cFinal = ReadDoubles($"{tmp}/rk4.bin");
+    for (int v = 0; v < variants.Length; v++)
+    {
+        double diff = MaxDiff(results[v], cFinal);
+        rows.Add(Paired("lorenz_rk4_dt1e-3", n, $"RK4 {variants[v].Item1}", "C gcc -O3 -march=native OpenMP SoA", ours[v], cRates, $"max |Δ final| vs C = {diff:E1}", ">= 0.8"));
     }
 }
 
@@ -61,27 +74,39 @@ foreach (var (mode, n, t1) in !Want("adaptive") ? [] : quick ? new[] { ("ensembl
 {
     var pid = new PidOptions { Rtol = 1e-6, Atol = 1e-8 };
     var p = mode == "ensemble" ? LorenzEnsemble(n, pid) : LorenzSweep(n, pid);
-    var boost = RunNative("lorenz_dopri5_odeint", $"{mode} {n} 1e-6 1e-8 {repeats} {tmp}/odeint.bin");
-    double bSec = boost.GetProperty("seconds_median").GetDouble();
-    double bRate = n / bSec;
-    double[] bFinal = ReadDoubles($"{tmp}/odeint.bin");
     // Reference solution: Dopri8 at rtol = atol = 1e-13 on the same members (evaluated on a subset for large n).
     int refN = Math.Min(n, 20_000);
     var refP = Subset(p, refN, new PidOptions { Rtol = 1e-13, Atol = 1e-13 });
     var reference = EnsembleRunner.Run<Dopri8, Lorenz<Lane8>, Lane8, Vec3<Lane8>>(refP, threads);
-    double bErr = MedianErr(bFinal, reference, refN);
-    foreach (var (name, run) in new (string, Func<EnsembleResult>)[]
+    var variants = new (string, Func<EnsembleResult>)[]
     {
         ("Tsit5 Lane8", () => EnsembleRunner.Run<Tsit5, Lorenz<Lane8>, Lane8, Vec3<Lane8>>(p, Buffers(p), threads)),
         ("Dopri5 Lane8", () => EnsembleRunner.Run<Dopri5, Lorenz<Lane8>, Lane8, Vec3<Lane8>>(p, Buffers(p), threads)),
         ("Dopri5 scalar", () => EnsembleRunner.Run<Dopri5, Lorenz<F64>, F64, Vec3<F64>>(p, Buffers(p), threads)),
-    })
+    };
+    if (!quick && n > 100_000) variants = variants.Where(v => !v.Item1.EndsWith("scalar")).ToArray();
+    var bRates = new List<double>();
+    var ours = variants.Select(_ => new List<double>()).ToArray();
+    var results = new EnsembleResult[variants.Length];
+    JsonElement boost = default;
+    for (int round = 0; round < rounds; round++)
     {
-        if (!quick && name.EndsWith("scalar") && n > 100_000) continue;
-        var (sec, res) = Time(run, repeats);
-        double rate = n / sec;
+        boost = RunNative("lorenz_dopri5_odeint", $"{mode} {n} 1e-6 1e-8 {repeats} {tmp}/odeint.bin");
+        bRates.Add(n / boost.GetProperty("seconds_median").GetDouble());
+        for (int v = 0; v < variants.Length; v++)
+        {
+            var (sec, res) = Time(variants[v].Item2, repeats);
+            ours[v].Add(n / sec);
+            results[v] = res;
+        }
+    }
+    double[] bFinal = ReadDoubles($"{tmp}/odeint.bin");
+    double bErr = MedianErr(bFinal, reference, refN);
+    for (int v = 0; v < variants.Length; v++)
+    {
+        var res = results[v];
         double err = MedianErr(Flatten(res), reference, refN);
-        rows.Add(new Row($"lorenz_{mode}_adaptive", n, name, "Boost.Odeint dopri5, OpenMP dynamic", rate, bRate, rate / bRate,
+        rows.Add(Paired($"lorenz_{mode}_adaptive", n, variants[v].Item1, "Boost.Odeint dopri5, OpenMP dynamic", ours[v], bRates,
             $"median |err| ours {err:E1} vs odeint {bErr:E1}; steps ours {res.Accepted.Sum(x => (long)x)} odeint {boost.GetProperty("accepted_steps").GetInt64()}", ">= 5"));
     }
 }
@@ -109,30 +134,37 @@ if (Want("equation"))
 if (Want("gbm"))
 {
     int n = quick ? 200_000 : 1_000_000;
-    var cRef = RunNative("gbm_em", $"{n} {repeats} 12345");
-    double cRate = cRef.GetProperty("path_steps_per_second").GetDouble();
     var y0 = Enumerable.Repeat(100.0, n).ToArray();
     var ps = new double[2 * n];
     for (int i = 0; i < n; i++) { ps[2 * i] = 0.05; ps[2 * i + 1] = 0.2; }
     var p = new EnsembleProblem { Members = n, T0 = 0, T1 = 1, Dt0 = 1.0 / 252, Y0 = y0, Params = ps };
-    var (sec, res) = Time(() => SdeEnsembleRunner.Run<EulerMaruyama, GeometricBrownianMotion<Lane8>, Lane8, Vec1<Lane8>, Vec1<Lane8>, Vec1<Lane8>, GbmDrift<Lane8>, GbmDiffusion<Lane8>>(p, 12345, Buffers(p, 1), threads), repeats);
+    var cRates = new List<double>();
+    var ourRates = new List<double>();
+    JsonElement cRef = default;
+    EnsembleResult res = null!;
+    for (int round = 0; round < rounds; round++)
+    {
+        cRef = RunNative("gbm_em", $"{n} {repeats} 12345");
+        cRates.Add(cRef.GetProperty("path_steps_per_second").GetDouble());
+        (double sec, res) = Time(() => SdeEnsembleRunner.Run<EulerMaruyama, GeometricBrownianMotion<Lane8>, Lane8, Vec1<Lane8>, Vec1<Lane8>, Vec1<Lane8>, GbmDrift<Lane8>, GbmDiffusion<Lane8>>(p, 12345, Buffers(p, 1), threads), repeats);
+        ourRates.Add((double)n * 252 / sec);
+    }
     double disc = Math.Exp(-0.05), sum = 0, sum2 = 0;
     foreach (double sT in res.Final[0]) { double pay = disc * Math.Max(sT - 100, 0); sum += pay; sum2 += pay * pay; }
     double price = sum / n, se = Math.Sqrt((sum2 / n - price * price) / (n - 1));
     double bs = cRef.GetProperty("bs_price").GetDouble();
-    double rate = (double)n * 252 / sec;
-    rows.Add(new Row("gbm_em_252_steps", n, "EulerMaruyama Lane8 (generic loop)", "C gcc -O3 Philox+Box-Muller OpenMP", rate, cRate, rate / cRate,
+    rows.Add(Paired("gbm_em_252_steps", n, "EulerMaruyama Lane8 (generic loop)", "C gcc -O3 Philox+Box-Muller OpenMP", ourRates, cRates,
         $"price {price:F4} ± {se:F4} (BS {bs:F4}, z = {(price - bs) / se:F2}); C price {cRef.GetProperty("price").GetDouble():F4}", ">= 0.7"));
 }
 
 Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
-File.WriteAllText(outPath, JsonSerializer.Serialize(new { machine = MachineLine(), threads, repeats, rows }, new JsonSerializerOptions { WriteIndented = true }));
-Console.WriteLine($"Machine: {MachineLine()}; {threads} threads; median of {repeats} runs; ratio = ours / reference (higher is better).");
+File.WriteAllText(outPath, JsonSerializer.Serialize(new { machine = MachineLine(), threads, repeats, rounds, rows }, new JsonSerializerOptions { WriteIndented = true }));
+Console.WriteLine($"Machine: {MachineLine()}; {threads} threads; {rounds} rounds of (reference, ours), each the median of {repeats} runs; ratio = median over rounds of ours / reference (higher is better), with the rounds' range.");
 Console.WriteLine();
 Console.WriteLine("| case | members | ours | reference | ours (/s) | reference (/s) | ratio | target | accuracy |");
 Console.WriteLine("|---|---:|---|---|---:|---:|---:|---|---|");
 foreach (var row in rows)
-    Console.WriteLine($"| {row.Case} | {row.Members:N0} | {row.Ours} | {row.Reference} | {row.OursRate:E3} | {row.RefRate:E3} | **{row.Ratio:F2}×** | {row.Target} | {row.Accuracy} |");
+    Console.WriteLine($"| {row.Case} | {row.Members:N0} | {row.Ours} | {row.Reference} | {row.OursRate:E3} | {row.RefRate:E3} | **{row.Ratio:F2}×**{(row.RatioRange is { } range ? $" ({range})" : "")} | {row.Target} | {row.Accuracy} |");
 return 0;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -231,6 +263,15 @@ static double[] ReadDoubles(string path)
     return d;
 }
 
+// A row from rounds of (ours, reference) rates measured back to back: the median of the rounds' ratios, and their range.
+static Row Paired(string @case, int members, string oursName, string reference, List<double> ours, List<double> refs, string accuracy, string target)
+{
+    var ratios = ours.Zip(refs, (o, r) => o / r).Order().ToArray();
+    static double Median(IEnumerable<double> xs) { var a = xs.Order().ToArray(); return a.Length % 2 == 1 ? a[a.Length / 2] : 0.5 * (a[a.Length / 2 - 1] + a[a.Length / 2]); }
+    string? range = ratios.Length > 1 ? $"{ratios[0]:F2}–{ratios[^1]:F2}" : null;
+    return new Row(@case, members, oursName, reference, Median(ours), Median(refs), Median(ratios), accuracy, target, range);
+}
+
 JsonElement RunNative(string program, string arguments)
 {
     string output = Sh(Path.Combine(refBin, program), arguments);
@@ -264,7 +305,7 @@ static string MachineLine()
 
 string? ArgValue(string name) { int i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : null; }
 
-internal sealed record Row(string Case, int Members, string Ours, string Reference, double OursRate, double RefRate, double Ratio, string Accuracy, string Target);
+internal sealed record Row(string Case, int Members, string Ours, string Reference, double OursRate, double RefRate, double Ratio, string Accuracy, string Target, string? RatioRange = null);
 
 static class BenchCache
 {
