@@ -331,6 +331,14 @@ public struct FixedStepBrownian<T, TX> : IBrownianPath<T, TX>
             && Math.Abs(tau - TStart) <= limit && Math.Abs(end - TStart) <= limit;
     }
 
+    /// <summary>Readies <paramref name="noise"/> for a run: no block held, this stream's round keys and member words.</summary>
+    internal readonly void BeginRun(ref FixedStepRunNoise<T, TX> noise)
+    {
+        noise.Block = -1;
+        noise.Keys = Philox.RoundKeys(Key0, Key1);
+        Counter(Vector512<long>.Zero, out _, out noise.MemberLo, out noise.MemberHi);
+    }
+
     /// <summary>The stream's step index of time <paramref name="t"/> (the formula of <see cref="Increment"/>).</summary>
     internal readonly long StepIndex(double t) => (long)Math.Round((t - TStart) / Dt);
 
@@ -345,11 +353,11 @@ public struct FixedStepBrownian<T, TX> : IBrownianPath<T, TX>
         long block = n >> 2;
         if (block != noise.Block)
         {
-            Counter(Vector512.Create(block << 2), out Vector512<ulong> counter, out Vector512<ulong> memberLo, out Vector512<ulong> memberHi);
+            Vector512<ulong> counter = Vector512.Create((ulong)block & 0xFFFFFFFFUL);
             Vector512<double> root = Vector512.Create(SqrtDt);
             for (int d = 0; d < TX.Dim; d++)
             {
-                Philox.Philox8(counter, memberLo, memberHi, Vector512.Create((ulong)(uint)d), Key0, Key1,
+                Philox.Philox8(counter, noise.MemberLo, noise.MemberHi, Vector512.Create((ulong)(uint)d), noise.Keys,
                     out Vector512<ulong> r0, out Vector512<ulong> r1, out Vector512<ulong> r2, out Vector512<ulong> r3);
                 Vector512<double> ra = Radius(r0), rb = Radius(r2);
                 BoxMuller.SinCosTurns(Uniform(r1), out Vector512<double> sa, out Vector512<double> ca);
@@ -431,6 +439,10 @@ public struct FixedStepRunNoise<T, TX>
     public long Block;
     /// <summary>Increments of the block's steps 0–3.</summary>
     public Increments4<TX> W;
+    /// <summary>The stream's Philox round keys.</summary>
+    internal PhiloxRoundKeys Keys;
+    /// <summary>Philox counter words of the slots' members (low and high halves).</summary>
+    internal Vector512<ulong> MemberLo, MemberHi;
 }
 
 /// <summary>Four values of <typeparamref name="TX"/> in a row.</summary>

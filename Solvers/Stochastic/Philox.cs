@@ -51,6 +51,56 @@ public static class Philox
         r0 = x0 & lo; r1 = x1 & lo; r2 = x2 & lo; r3 = x3 & lo;
     }
 
+    /// <summary>The ten round keys of key (k0, k1), each word in a 64-bit slot (key word 0 of round r at 2r, word 1 at 2r + 1).</summary>
+    internal static PhiloxRoundKeys RoundKeys(uint k0, uint k1)
+    {
+        PhiloxRoundKeys keys = default;
+        for (int r = 0; r < 10; r++)
+        {
+            keys[2 * r] = k0;
+            keys[2 * r + 1] = k1;
+            k0 += W0;
+            k1 += W1;
+        }
+        return keys;
+    }
+
+    /// <summary>
+    /// <see cref="Philox8(Vector512{ulong}, Vector512{ulong}, Vector512{ulong}, Vector512{ulong}, uint, uint, out Vector512{ulong}, out Vector512{ulong}, out Vector512{ulong}, out Vector512{ulong})"/>
+    /// with the round keys read from memory (a broadcast operand, instead of an add and a broadcast per key and round).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Philox8(Vector512<ulong> x0, Vector512<ulong> x1, Vector512<ulong> x2, Vector512<ulong> x3, in PhiloxRoundKeys keys,
+        out Vector512<ulong> r0, out Vector512<ulong> r1, out Vector512<ulong> r2, out Vector512<ulong> r3)
+    {
+        RoundKeyed(ref x0, ref x1, ref x2, ref x3, Vector512.Create(keys[0]), Vector512.Create(keys[1]));
+        RoundKeyed(ref x0, ref x1, ref x2, ref x3, Vector512.Create(keys[2]), Vector512.Create(keys[3]));
+        RoundKeyed(ref x0, ref x1, ref x2, ref x3, Vector512.Create(keys[4]), Vector512.Create(keys[5]));
+        RoundKeyed(ref x0, ref x1, ref x2, ref x3, Vector512.Create(keys[6]), Vector512.Create(keys[7]));
+        RoundKeyed(ref x0, ref x1, ref x2, ref x3, Vector512.Create(keys[8]), Vector512.Create(keys[9]));
+        RoundKeyed(ref x0, ref x1, ref x2, ref x3, Vector512.Create(keys[10]), Vector512.Create(keys[11]));
+        RoundKeyed(ref x0, ref x1, ref x2, ref x3, Vector512.Create(keys[12]), Vector512.Create(keys[13]));
+        RoundKeyed(ref x0, ref x1, ref x2, ref x3, Vector512.Create(keys[14]), Vector512.Create(keys[15]));
+        RoundKeyed(ref x0, ref x1, ref x2, ref x3, Vector512.Create(keys[16]), Vector512.Create(keys[17]));
+        RoundKeyed(ref x0, ref x1, ref x2, ref x3, Vector512.Create(keys[18]), Vector512.Create(keys[19]));
+        Vector512<ulong> lo = Vector512.Create(0xFFFFFFFFUL);
+        r0 = x0 & lo; r1 = x1 & lo; r2 = x2 & lo; r3 = x3 & lo;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RoundKeyed(ref Vector512<ulong> x0, ref Vector512<ulong> x1, ref Vector512<ulong> x2, ref Vector512<ulong> x3, Vector512<ulong> k0, Vector512<ulong> k1)
+    {
+        Vector512<ulong> m0 = Vector512.Create((ulong)M0), m1 = Vector512.Create((ulong)M1);
+        Vector512<ulong> p0 = Avx512F.IsSupported ? Avx512F.Multiply(m0.AsUInt32(), x0.AsUInt32()) : m0 * x0;
+        Vector512<ulong> p1 = Avx512F.IsSupported ? Avx512F.Multiply(m1.AsUInt32(), x2.AsUInt32()) : m1 * x2;
+        Vector512<ulong> y0 = (p1 >>> 32) ^ x1 ^ k0;
+        Vector512<ulong> y2 = (p0 >>> 32) ^ x3 ^ k1;
+        x1 = p1;
+        x3 = p0;
+        x0 = y0;
+        x2 = y2;
+    }
+
     /// <summary>One Philox round on 8 counters with round key (k0, k1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Round8(ref Vector512<ulong> x0, ref Vector512<ulong> x1, ref Vector512<ulong> x2, ref Vector512<ulong> x3, uint k0, uint k1)
@@ -122,4 +172,11 @@ public static class Philox
         z0 = radius * Math.Cos(angle);
         z1 = radius * Math.Sin(angle);
     }
+}
+
+/// <summary>The ten round keys of a Philox4x32-10 key, each word widened to 64 bits.</summary>
+[InlineArray(20)]
+internal struct PhiloxRoundKeys
+{
+    private ulong _k;
 }

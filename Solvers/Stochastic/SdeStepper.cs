@@ -189,7 +189,7 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
         ref readonly var path = ref Unsafe.As<TPath, FixedStepBrownian<T, TX>>(ref Unsafe.AsRef(in term.Second.Path));
         if (!path.RunsByIndex(tau0, h0, dir0, steps)) return;
         RunStep = path.StepIndex(tau0);
-        RunNoise.Block = -1;
+        path.BeginRun(ref RunNoise);
     }
 
     /// <inheritdoc/>
