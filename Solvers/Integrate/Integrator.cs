@@ -400,7 +400,7 @@ public static class Integrator
             T errorNorm = T.Zero, accept, hNext, dtMinFailed, nonFinite;
             if (TCtl.Adaptive)
             {
-                errorNorm = T.Sqrt(TY.SumSquaredScaled(err, s.Y, y1, ctl.Rtol, ctl.Atol) * invDim);
+                errorNorm = TY.SumSquaredScaled(err, s.Y, y1, ctl.Rtol, ctl.Atol) * invDim;   // the mean square (see IStepSizeController.Adapt)
                 ctl.Adapt(active, errorNorm, hUse, out accept, out hNext, out dtMinFailed);
                 // A non-finite state or field makes the error non-finite, which the controller rejects (shrinking the
                 // step); once the step cannot shrink any further (below dtmin, or to the last representable step) with

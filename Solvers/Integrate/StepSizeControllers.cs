@@ -13,11 +13,12 @@ public interface IStepSizeController<T> where T : struct, IScalar<T>
     /// <summary>Whether the controller uses an error estimate (false: every step is accepted).</summary>
     static abstract bool Adaptive { get; }
     /// <summary>
-    /// Judges a step of length <paramref name="h"/> whose scaled RMS error is <paramref name="errorNorm"/>
-    /// (≤ 1 passes; NaN counts as +∞). Sets the accepted mask, the next step, and the lanes that failed
-    /// because the step would fall below dtmin.
+    /// Judges a step of length <paramref name="h"/> whose scaled error has mean square <paramref name="errorMeanSquare"/>
+    /// (the square of the RMS norm: ≤ 1 passes; NaN counts as +∞). The loop passes the square so that no square root
+    /// sits on its step → error → step-size chain; err^(−β) is taken as (err²)^(−β/2). Sets the accepted mask, the
+    /// next step, and the lanes that failed because the step would fall below dtmin.
     /// </summary>
-    void Adapt(T active, T errorNorm, T h, out T accept, out T hNext, out T dtMinFailed);
+    void Adapt(T active, T errorMeanSquare, T h, out T accept, out T hNext, out T dtMinFailed);
     /// <summary>Forgets error history in the lanes of <paramref name="mask"/> (a new member starts there).</summary>
     void Reset(T mask);
     /// <summary>The first step of a member (its dt0, or the automatic choice) clamped to the controller's [dtmin, dtmax].</summary>
@@ -45,7 +46,7 @@ public struct ConstantStepSize<T> : IStepSizeController<T> where T : struct, ISc
     public readonly T Atol => T.Zero;
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly void Adapt(T active, T errorNorm, T h, out T accept, out T hNext, out T dtMinFailed)
+    public readonly void Adapt(T active, T errorMeanSquare, T h, out T accept, out T hNext, out T dtMinFailed)
     {
         accept = active;
         hNext = h;
@@ -86,9 +87,10 @@ public struct PidController<T> : IStepSizeController<T> where T : struct, IScala
         _rtol = T.From(o.Rtol);
         _atol = T.From(o.Atol);
         double q1 = errorOrder + 1;
-        _beta1 = (o.Pcoeff + o.Icoeff + o.Dcoeff) / q1;
-        _beta2 = -(o.Pcoeff + 2 * o.Dcoeff) / q1;
-        _beta3 = o.Dcoeff / q1;
+        // Halved: the controller raises the mean square of the error (err²) to −β/2 (see Adapt).
+        _beta1 = (o.Pcoeff + o.Icoeff + o.Dcoeff) / q1 / 2;
+        _beta2 = -(o.Pcoeff + 2 * o.Dcoeff) / q1 / 2;
+        _beta3 = o.Dcoeff / q1 / 2;
         _safety = o.Safety;
         _factorMin = o.FactorMin;
         _factorMax = o.FactorMax;
@@ -108,14 +110,14 @@ public struct PidController<T> : IStepSizeController<T> where T : struct, IScala
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public void Adapt(T active, T errorNorm, T h, out T accept, out T hNext, out T dtMinFailed)
+    public void Adapt(T active, T errorMeanSquare, T h, out T accept, out T hNext, out T dtMinFailed)
     {
         // A NaN error compares false: rejected, and shrunk by factormin below.
-        T finite = T.IsFinite(errorNorm);
-        accept = T.And(active, T.LessEqual(errorNorm, T.One));
-        // ε^β = err^(−β) with ε = 1/err: no division on the loop's critical path. err is bounded below so a zero
-        // error gives factormax; a non-finite one is replaced by factormin after the clamps.
-        T err = T.Max(errorNorm, T.From(1e-300));
+        T finite = T.IsFinite(errorMeanSquare);
+        accept = T.And(active, T.LessEqual(errorMeanSquare, T.One));
+        // (err²)^(−β/2) = err^(−β): no division or square root on the loop's critical path. err² is bounded below so
+        // a zero error gives factormax; a non-finite one is replaced by factormin after the clamps.
+        T err = T.Max(errorMeanSquare, T.From(1e-300));
         T factor = T.From(_safety) * T.PowApprox(err, -_beta1);
         if (_beta2 != 0) factor = factor * T.PowApprox(_prev1, -_beta2);
         if (_beta3 != 0) factor = factor * T.PowApprox(_prev2, -_beta3);
@@ -136,7 +138,7 @@ public struct PidController<T> : IStepSizeController<T> where T : struct, IScala
             dtMinFailed = T.AndNot(T.And(active, belowMin), accept);
         }
         hNext = T.Select(accept, T.Max(proposed, T.From(_dtMin)), proposed);
-        // Errors of the last two accepted steps (each ≤ 1); only the P and D parts use them.
+        // Mean-square errors of the last two accepted steps (each ≤ 1); only the P and D parts use them.
         if (_beta2 != 0 || _beta3 != 0)
         {
             _prev2 = T.Select(accept, _prev1, _prev2);
@@ -242,8 +244,8 @@ public struct TimedController<TCtl, T> : IStepSizeController<T>
     /// <inheritdoc/>
     public readonly T Atol => _inner.Atol;
     /// <inheritdoc/>
-    public void Adapt(T active, T errorNorm, T h, out T accept, out T hNext, out T dtMinFailed)
-        => _inner.Adapt(active, errorNorm, h, out accept, out hNext, out dtMinFailed);
+    public void Adapt(T active, T errorMeanSquare, T h, out T accept, out T hNext, out T dtMinFailed)
+        => _inner.Adapt(active, errorMeanSquare, h, out accept, out hNext, out dtMinFailed);
     /// <inheritdoc/>
     public void Reset(T mask) => _inner.Reset(mask);
     /// <inheritdoc/>
