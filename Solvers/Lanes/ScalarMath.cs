@@ -4,7 +4,6 @@ namespace Diffrax.Solvers.Lanes;
 internal static class ScalarMath
 {
     internal const double Ln2 = 0.69314718055994530942;
-    internal const double InvLn2 = 1.4426950408889634074;
 
     // log2(1 + f) ≈ f·Σ Lᵢ fⁱ on [0, 1) (degree 7, interpolated at Chebyshev nodes: |error| < 1.7e-7) and
     // 2^r ≈ 1 + r·Σ Eᵢ rⁱ on [−½, ½] (degree 5: relative error < 6e-9), both by Estrin's scheme (see PowApprox).

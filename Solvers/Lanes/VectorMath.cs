@@ -31,9 +31,11 @@ internal static class VectorMath
         return Fma(r, q, Vector512<double>.One) * scale.AsDouble();
     }
 
+    /// <summary>a·b + c, fused (short name for the polynomial kernels).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> Fma(Vector512<double> a, Vector512<double> b, Vector512<double> c) => Vector512.FusedMultiplyAdd(a, b, c);
+    internal static Vector512<double> Fma(Vector512<double> a, Vector512<double> b, Vector512<double> c) => Vector512.FusedMultiplyAdd(a, b, c);
 
+    /// <summary>A constant in every slot.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> C(double v) => Vector512.Create(v);
+    internal static Vector512<double> C(double v) => Vector512.Create(v);
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using static Diffrax.Solvers.Lanes.VectorMath;
 
 namespace Diffrax.Solvers.Stochastic;
 
@@ -13,12 +14,6 @@ namespace Diffrax.Solvers.Stochastic;
 /// </summary>
 internal static class BoxMuller
 {
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> Fma(Vector512<double> a, Vector512<double> b, Vector512<double> c) => Vector512.FusedMultiplyAdd(a, b, c);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> C(double v) => Vector512.Create(v);
-
     private const double Sqrt2 = 1.41421356237309504880168872421;
     private const double TwoPi = 6.283185307179586476925286766559;
 

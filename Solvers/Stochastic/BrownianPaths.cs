@@ -275,13 +275,11 @@ public struct FixedStepBrownian<T, TX> : IBrownianPath<T, TX>
             {
                 Philox.Philox8(block, memberLo, memberHi, Vector512.Create((ulong)(uint)d), Key0, Key1,
                     out Vector512<ulong> r0, out Vector512<ulong> r1, out Vector512<ulong> r2, out Vector512<ulong> r3);
-                Vector512<double> ra = Radius(r0), rb = Radius(r2);
-                BoxMuller.SinCosTurns(Uniform(r1), out Vector512<double> sa, out Vector512<double> ca);
-                BoxMuller.SinCosTurns(Uniform(r3), out Vector512<double> sb, out Vector512<double> cb);
-                TX.Set(ref cache.Z0, d, FromSlots(ra * ca));
-                TX.Set(ref cache.Z1, d, FromSlots(ra * sa));
-                TX.Set(ref cache.Z2, d, FromSlots(rb * cb));
-                TX.Set(ref cache.Z3, d, FromSlots(rb * sb));
+                BlockNormals(r0, r1, r2, r3, out Vector512<double> z0, out Vector512<double> z1, out Vector512<double> z2, out Vector512<double> z3);
+                TX.Set(ref cache.Z0, d, FromSlots(z0));
+                TX.Set(ref cache.Z1, d, FromSlots(z1));
+                TX.Set(ref cache.Z2, d, FromSlots(z2));
+                TX.Set(ref cache.Z3, d, FromSlots(z3));
             }
             cache.Key = key;
             cache.Member = Member;
@@ -359,13 +357,11 @@ public struct FixedStepBrownian<T, TX> : IBrownianPath<T, TX>
             {
                 Philox.Philox8(counter, noise.MemberLo, noise.MemberHi, Vector512.Create((ulong)(uint)d), noise.Keys,
                     out Vector512<ulong> r0, out Vector512<ulong> r1, out Vector512<ulong> r2, out Vector512<ulong> r3);
-                Vector512<double> ra = Radius(r0), rb = Radius(r2);
-                BoxMuller.SinCosTurns(Uniform(r1), out Vector512<double> sa, out Vector512<double> ca);
-                BoxMuller.SinCosTurns(Uniform(r3), out Vector512<double> sb, out Vector512<double> cb);
-                TX.Set(ref noise.W[0], d, FromSlots(root * (ra * ca)));
-                TX.Set(ref noise.W[1], d, FromSlots(root * (ra * sa)));
-                TX.Set(ref noise.W[2], d, FromSlots(root * (rb * cb)));
-                TX.Set(ref noise.W[3], d, FromSlots(root * (rb * sb)));
+                BlockNormals(r0, r1, r2, r3, out Vector512<double> z0, out Vector512<double> z1, out Vector512<double> z2, out Vector512<double> z3);
+                TX.Set(ref noise.W[0], d, FromSlots(root * z0));
+                TX.Set(ref noise.W[1], d, FromSlots(root * z1));
+                TX.Set(ref noise.W[2], d, FromSlots(root * z2));
+                TX.Set(ref noise.W[3], d, FromSlots(root * z3));
             }
             noise.Block = block;
         }
@@ -381,6 +377,17 @@ public struct FixedStepBrownian<T, TX> : IBrownianPath<T, TX>
         block = (n.AsUInt64() >>> 2) & lo32;
         memberLo = member & lo32;
         memberHi = member >>> 32;
+    }
+
+    /// <summary>The four normals of a Philox block (r0 … r3): √(−2 ln u₀)·(cos, sin) 2πu₁ and √(−2 ln u₂)·(cos, sin) 2πu₃.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BlockNormals(Vector512<ulong> r0, Vector512<ulong> r1, Vector512<ulong> r2, Vector512<ulong> r3,
+        out Vector512<double> z0, out Vector512<double> z1, out Vector512<double> z2, out Vector512<double> z3)
+    {
+        Vector512<double> ra = Radius(r0), rb = Radius(r2);
+        BoxMuller.SinCosTurns(Uniform(r1), out Vector512<double> sa, out Vector512<double> ca);
+        BoxMuller.SinCosTurns(Uniform(r3), out Vector512<double> sb, out Vector512<double> cb);
+        z0 = ra * ca; z1 = ra * sa; z2 = rb * cb; z3 = rb * sb;
     }
 
     /// <summary>√(−2 ln u) of the 32-bit uniform u = (r + ½)·2⁻³².</summary>

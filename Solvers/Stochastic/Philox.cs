@@ -35,16 +35,16 @@ public static class Philox
     internal static void Philox8(Vector512<ulong> x0, Vector512<ulong> x1, Vector512<ulong> x2, Vector512<ulong> x3, uint k0, uint k1,
         out Vector512<ulong> r0, out Vector512<ulong> r1, out Vector512<ulong> r2, out Vector512<ulong> r3)
     {
-        Round8(ref x0, ref x1, ref x2, ref x3, k0, k1);
-        Round8(ref x0, ref x1, ref x2, ref x3, unchecked(k0 + W0), unchecked(k1 + W1));
-        Round8(ref x0, ref x1, ref x2, ref x3, unchecked(k0 + 2 * W0), unchecked(k1 + 2 * W1));
-        Round8(ref x0, ref x1, ref x2, ref x3, unchecked(k0 + 3 * W0), unchecked(k1 + 3 * W1));
-        Round8(ref x0, ref x1, ref x2, ref x3, unchecked(k0 + 4 * W0), unchecked(k1 + 4 * W1));
-        Round8(ref x0, ref x1, ref x2, ref x3, unchecked(k0 + 5 * W0), unchecked(k1 + 5 * W1));
-        Round8(ref x0, ref x1, ref x2, ref x3, unchecked(k0 + 6 * W0), unchecked(k1 + 6 * W1));
-        Round8(ref x0, ref x1, ref x2, ref x3, unchecked(k0 + 7 * W0), unchecked(k1 + 7 * W1));
-        Round8(ref x0, ref x1, ref x2, ref x3, unchecked(k0 + 8 * W0), unchecked(k1 + 8 * W1));
-        Round8(ref x0, ref x1, ref x2, ref x3, unchecked(k0 + 9 * W0), unchecked(k1 + 9 * W1));
+        Round8(ref x0, ref x1, ref x2, ref x3, Key(k0), Key(k1));
+        Round8(ref x0, ref x1, ref x2, ref x3, Key(unchecked(k0 + W0)), Key(unchecked(k1 + W1)));
+        Round8(ref x0, ref x1, ref x2, ref x3, Key(unchecked(k0 + 2 * W0)), Key(unchecked(k1 + 2 * W1)));
+        Round8(ref x0, ref x1, ref x2, ref x3, Key(unchecked(k0 + 3 * W0)), Key(unchecked(k1 + 3 * W1)));
+        Round8(ref x0, ref x1, ref x2, ref x3, Key(unchecked(k0 + 4 * W0)), Key(unchecked(k1 + 4 * W1)));
+        Round8(ref x0, ref x1, ref x2, ref x3, Key(unchecked(k0 + 5 * W0)), Key(unchecked(k1 + 5 * W1)));
+        Round8(ref x0, ref x1, ref x2, ref x3, Key(unchecked(k0 + 6 * W0)), Key(unchecked(k1 + 6 * W1)));
+        Round8(ref x0, ref x1, ref x2, ref x3, Key(unchecked(k0 + 7 * W0)), Key(unchecked(k1 + 7 * W1)));
+        Round8(ref x0, ref x1, ref x2, ref x3, Key(unchecked(k0 + 8 * W0)), Key(unchecked(k1 + 8 * W1)));
+        Round8(ref x0, ref x1, ref x2, ref x3, Key(unchecked(k0 + 9 * W0)), Key(unchecked(k1 + 9 * W1)));
         // Inside the rounds the upper halves of the slots carry junk that never reaches a lower half (the products read
         // only the lower 32 bits, and xor is bitwise); the outputs are masked once here.
         Vector512<ulong> lo = Vector512.Create(0xFFFFFFFFUL);
@@ -73,44 +73,34 @@ public static class Philox
     internal static void Philox8(Vector512<ulong> x0, Vector512<ulong> x1, Vector512<ulong> x2, Vector512<ulong> x3, in PhiloxRoundKeys keys,
         out Vector512<ulong> r0, out Vector512<ulong> r1, out Vector512<ulong> r2, out Vector512<ulong> r3)
     {
-        RoundKeyed(ref x0, ref x1, ref x2, ref x3, Vector512.Create(keys[0]), Vector512.Create(keys[1]));
-        RoundKeyed(ref x0, ref x1, ref x2, ref x3, Vector512.Create(keys[2]), Vector512.Create(keys[3]));
-        RoundKeyed(ref x0, ref x1, ref x2, ref x3, Vector512.Create(keys[4]), Vector512.Create(keys[5]));
-        RoundKeyed(ref x0, ref x1, ref x2, ref x3, Vector512.Create(keys[6]), Vector512.Create(keys[7]));
-        RoundKeyed(ref x0, ref x1, ref x2, ref x3, Vector512.Create(keys[8]), Vector512.Create(keys[9]));
-        RoundKeyed(ref x0, ref x1, ref x2, ref x3, Vector512.Create(keys[10]), Vector512.Create(keys[11]));
-        RoundKeyed(ref x0, ref x1, ref x2, ref x3, Vector512.Create(keys[12]), Vector512.Create(keys[13]));
-        RoundKeyed(ref x0, ref x1, ref x2, ref x3, Vector512.Create(keys[14]), Vector512.Create(keys[15]));
-        RoundKeyed(ref x0, ref x1, ref x2, ref x3, Vector512.Create(keys[16]), Vector512.Create(keys[17]));
-        RoundKeyed(ref x0, ref x1, ref x2, ref x3, Vector512.Create(keys[18]), Vector512.Create(keys[19]));
+        Round8(ref x0, ref x1, ref x2, ref x3, Vector512.Create(keys[0]), Vector512.Create(keys[1]));
+        Round8(ref x0, ref x1, ref x2, ref x3, Vector512.Create(keys[2]), Vector512.Create(keys[3]));
+        Round8(ref x0, ref x1, ref x2, ref x3, Vector512.Create(keys[4]), Vector512.Create(keys[5]));
+        Round8(ref x0, ref x1, ref x2, ref x3, Vector512.Create(keys[6]), Vector512.Create(keys[7]));
+        Round8(ref x0, ref x1, ref x2, ref x3, Vector512.Create(keys[8]), Vector512.Create(keys[9]));
+        Round8(ref x0, ref x1, ref x2, ref x3, Vector512.Create(keys[10]), Vector512.Create(keys[11]));
+        Round8(ref x0, ref x1, ref x2, ref x3, Vector512.Create(keys[12]), Vector512.Create(keys[13]));
+        Round8(ref x0, ref x1, ref x2, ref x3, Vector512.Create(keys[14]), Vector512.Create(keys[15]));
+        Round8(ref x0, ref x1, ref x2, ref x3, Vector512.Create(keys[16]), Vector512.Create(keys[17]));
+        Round8(ref x0, ref x1, ref x2, ref x3, Vector512.Create(keys[18]), Vector512.Create(keys[19]));
         Vector512<ulong> lo = Vector512.Create(0xFFFFFFFFUL);
         r0 = x0 & lo; r1 = x1 & lo; r2 = x2 & lo; r3 = x3 & lo;
     }
 
+    /// <summary>A round key word in every slot.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RoundKeyed(ref Vector512<ulong> x0, ref Vector512<ulong> x1, ref Vector512<ulong> x2, ref Vector512<ulong> x3, Vector512<ulong> k0, Vector512<ulong> k1)
-    {
-        Vector512<ulong> m0 = Vector512.Create((ulong)M0), m1 = Vector512.Create((ulong)M1);
-        Vector512<ulong> p0 = Avx512F.IsSupported ? Avx512F.Multiply(m0.AsUInt32(), x0.AsUInt32()) : m0 * x0;
-        Vector512<ulong> p1 = Avx512F.IsSupported ? Avx512F.Multiply(m1.AsUInt32(), x2.AsUInt32()) : m1 * x2;
-        Vector512<ulong> y0 = (p1 >>> 32) ^ x1 ^ k0;
-        Vector512<ulong> y2 = (p0 >>> 32) ^ x3 ^ k1;
-        x1 = p1;
-        x3 = p0;
-        x0 = y0;
-        x2 = y2;
-    }
+    private static Vector512<ulong> Key(uint k) => Vector512.Create((ulong)k);
 
     /// <summary>One Philox round on 8 counters with round key (k0, k1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Round8(ref Vector512<ulong> x0, ref Vector512<ulong> x1, ref Vector512<ulong> x2, ref Vector512<ulong> x3, uint k0, uint k1)
+    private static void Round8(ref Vector512<ulong> x0, ref Vector512<ulong> x1, ref Vector512<ulong> x2, ref Vector512<ulong> x3, Vector512<ulong> k0, Vector512<ulong> k1)
     {
         Vector512<ulong> m0 = Vector512.Create((ulong)M0), m1 = Vector512.Create((ulong)M1);
         // 32×32→64-bit products: every word sits in the low half of its slot (vpmuludq where AVX-512 has it).
         Vector512<ulong> p0 = Avx512F.IsSupported ? Avx512F.Multiply(m0.AsUInt32(), x0.AsUInt32()) : m0 * x0;
         Vector512<ulong> p1 = Avx512F.IsSupported ? Avx512F.Multiply(m1.AsUInt32(), x2.AsUInt32()) : m1 * x2;
-        Vector512<ulong> y0 = (p1 >>> 32) ^ x1 ^ Vector512.Create((ulong)k0);
-        Vector512<ulong> y2 = (p0 >>> 32) ^ x3 ^ Vector512.Create((ulong)k1);
+        Vector512<ulong> y0 = (p1 >>> 32) ^ x1 ^ k0;
+        Vector512<ulong> y2 = (p0 >>> 32) ^ x3 ^ k1;
         x1 = p1;   // lo(p1) in the lower half
         x3 = p0;
         x0 = y0;
