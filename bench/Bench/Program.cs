@@ -57,7 +57,7 @@ foreach (int n in !Want("rk4") ? [] : quick ? new[] { 100_000 } : new[] { 10_000
         double[] cFinal = ReadDoubles($"{tmp}/rk4.bin");
         for (int v = 0; v < variants.Length; v++)
         {
-            var (sec, res) = Time(variants[v].Item2, repeats);
+            var (sec, res) = Time(variants[v].Item2, repeats, warmUp: round == 0);
             ours[v].Add((double)n * 1000 / sec);
             // Checked now: the variants share one preallocated result buffer.
             accuracy[v] = $"max |Δ final| vs C = {MaxDiff(res, cFinal):E1}";
@@ -93,7 +93,7 @@ foreach (var (mode, n, t1) in !Want("adaptive") ? [] : quick ? new[] { ("ensembl
         double bErr = MedianErr(ReadDoubles($"{tmp}/odeint.bin"), reference, refN);
         for (int v = 0; v < variants.Length; v++)
         {
-            var (sec, res) = Time(variants[v].Item2, repeats);
+            var (sec, res) = Time(variants[v].Item2, repeats, warmUp: round == 0);
             ours[v].Add(n / sec);
             // Checked now: the variants share one preallocated result buffer.
             double err = MedianErr(Flatten(res), reference, refN);
@@ -139,7 +139,7 @@ if (Want("gbm"))
     {
         cRef = RunNative("gbm_em", $"{n} {repeats} 12345");
         cRates.Add(cRef.GetProperty("path_steps_per_second").GetDouble());
-        (double sec, res) = Time(() => SdeEnsembleRunner.Run<EulerMaruyama, GeometricBrownianMotion<Lane8>, Lane8, Vec1<Lane8>, Vec1<Lane8>, Vec1<Lane8>, GbmDrift<Lane8>, GbmDiffusion<Lane8>>(p, 12345, Buffers(p, 1), threads), repeats);
+        (double sec, res) = Time(() => SdeEnsembleRunner.Run<EulerMaruyama, GeometricBrownianMotion<Lane8>, Lane8, Vec1<Lane8>, Vec1<Lane8>, Vec1<Lane8>, GbmDrift<Lane8>, GbmDiffusion<Lane8>>(p, 12345, Buffers(p, 1), threads), repeats, warmUp: round == 0);
         ourRates.Add((double)n * 252 / sec);
     }
     double disc = Math.Exp(-0.05), sum = 0, sum2 = 0;
@@ -205,9 +205,9 @@ static EnsembleResult Buffers(EnsembleProblem p, int dim = 3)
     return r;
 }
 
-static (double Seconds, EnsembleResult Result) Time(Func<EnsembleResult> run, int repeats)
+static (double Seconds, EnsembleResult Result) Time(Func<EnsembleResult> run, int repeats, bool warmUp = true)
 {
-    run(); // warm-up: JIT and page faults
+    if (warmUp) run(); // JIT and page faults (once per variant: later rounds are warm)
     var times = new List<double>();
     EnsembleResult last = null!;
     for (int i = 0; i < repeats; i++)
