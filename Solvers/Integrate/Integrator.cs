@@ -383,10 +383,15 @@ public static class Integrator
         T dir = T.From(opt.Direction);
         T maxSteps = T.From(opt.MaxSteps);
         T invDim = T.From(1.0 / TY.Dim);
+        // What a step prepares for dense output lives across steps, stamped with the step it belongs to (zeroing it on
+        // every step cost stores on the loop's path — 40 bytes of local memory per step in a GPU kernel).
+        var dense = default(StepDense<T, TY>);
+        int step = 0;
         while (true)
         {
             T active = s.Active;
             if (!T.Any(active)) return T.Zero;
+            step++;
             T tau = s.Tau;
             T remaining = s.TauEnd - tau;
             // A step that would leave a sliver of a few ulps before the end (rounding in accumulated constant steps)
@@ -439,7 +444,6 @@ public static class Integrator
             T tauStop = tauNew;
             TY yEnd = y1;
             T eventHit = T.Zero;
-            var dense = default(StepDense<T, TY>);
             if (TEvent.Enabled)
             {
                 T g1 = ev.Condition(dir * tauNew, y1);
@@ -447,7 +451,7 @@ public static class Integrator
                 T crossing = T.And(T.AndNot(accept, T.Equal(g0, T.Zero)), T.Or(T.Less(g0 * g1, T.Zero), T.Equal(g1, T.Zero)));
                 if (T.Any(crossing))
                 {
-                    PrepareDense<TSolver, TTerm, T, TY, TC, TF>(ref dense, crossing, ref s, term, ref k, fNew, t0, hReal);
+                    PrepareDense<TSolver, TTerm, T, TY, TC, TF>(ref dense, step, crossing, ref s, term, ref k, fNew, t0, hReal);
                     T theta = LocateEvent<TSolver, TTerm, TEvent, T, TY, TC, TF>(ev, crossing, g0, t0, hReal, s.Y, k, dense.KEnd);
                     T tauEvent = T.Fma(theta, hUse, tau);
                     TY yEvent = TSolver.Interpolate(theta, s.Y, k, dense.KEnd);
@@ -460,10 +464,10 @@ public static class Integrator
 
             T saveMask = T.And(accept, T.LessEqual(s.NextSaveTau, tauStop));
             if (T.Any(saveMask))
-                SaveInStep<TSolver, TTerm, TSink, T, TY, TC, TF>(saveMask, ref s, ref sink, term, ref k, ref dense, fNew, tau, hUse, dir, tauStop, yEnd);
+                SaveInStep<TSolver, TTerm, TSink, T, TY, TC, TF>(saveMask, ref s, ref sink, term, ref k, ref dense, step, fNew, tau, hUse, dir, tauStop, yEnd);
             if (TSink.RecordsSteps && T.Any(accept))
             {
-                PrepareDense<TSolver, TTerm, T, TY, TC, TF>(ref dense, accept, ref s, term, ref k, fNew, t0, hReal);
+                PrepareDense<TSolver, TTerm, T, TY, TC, TF>(ref dense, step, accept, ref s, term, ref k, fNew, t0, hReal);
                 sink.Step<TSolver, TTerm, TC, TF>(accept, s.Member, t0, dir * tauStop, s.Y, yEnd, k, dense.KEnd);
             }
 
@@ -501,11 +505,15 @@ public static class Integrator
         }
     }
 
-    /// <summary>What one step has prepared for dense output: k_end, and whether the extra dense stages are computed.</summary>
+    /// <summary>
+    /// What one step has prepared for dense output: k_end, and whether the extra dense stages are computed. Valid for
+    /// the step numbered <see cref="Step"/> only (steps count from 1, so a zeroed value holds nothing).
+    /// </summary>
     private struct StepDense<T, TY>
         where T : struct, IScalar<T>
         where TY : struct, IState<TY, T>
     {
+        public int Step;
         public bool HaveKEnd, Prepared;
         /// <summary>Lanes whose statistics already count this step's dense evaluations.</summary>
         public T Counted;
@@ -518,14 +526,21 @@ public static class Integrator
     /// ask, and counted once in each lane that needs them.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void PrepareDense<TSolver, TTerm, T, TY, TC, TF>(ref StepDense<T, TY> dense, T need, ref LaneState<T, TY, TF> s, in TTerm term,
-        ref RkStages<TY> k, in TF fNew, T t0, T hReal)
+    private static void PrepareDense<TSolver, TTerm, T, TY, TC, TF>(ref StepDense<T, TY> dense, int step, T need, ref LaneState<T, TY, TF> s,
+        in TTerm term, ref RkStages<TY> k, in TF fNew, T t0, T hReal)
         where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where T : struct, IScalar<T>
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
+        if (dense.Step != step)
+        {
+            dense.Step = step;
+            dense.HaveKEnd = false;
+            dense.Prepared = false;
+            dense.Counted = T.Zero;
+        }
         if (!dense.HaveKEnd)
         {
             dense.KEnd = term.Prod(fNew, term.Contr(t0, t0 + hReal));
@@ -544,7 +559,7 @@ public static class Integrator
     /// <summary>Stores every save time inside the accepted step, by dense interpolation.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void SaveInStep<TSolver, TTerm, TSink, T, TY, TC, TF>(T m, ref LaneState<T, TY, TF> s, ref TSink sink, in TTerm term,
-        ref RkStages<TY> k, ref StepDense<T, TY> dense, in TF fNew, T tau, T hUse, T dir, T tauStop, in TY yEnd)
+        ref RkStages<TY> k, ref StepDense<T, TY> dense, int step, in TF fNew, T tau, T hUse, T dir, T tauStop, in TY yEnd)
         where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where TSink : struct, ISaveSink<T, TY>
@@ -554,7 +569,7 @@ public static class Integrator
     {
         // A save at the step's end takes the end state itself; only saves strictly inside need the dense stages (save
         // times increase, so an interior one, if any, comes first).
-        PrepareDense<TSolver, TTerm, T, TY, TC, TF>(ref dense, T.And(m, T.Less(s.NextSaveTau, tauStop)), ref s, term, ref k, fNew, dir * tau, dir * hUse);
+        PrepareDense<TSolver, TTerm, T, TY, TC, TF>(ref dense, step, T.And(m, T.Less(s.NextSaveTau, tauStop)), ref s, term, ref k, fNew, dir * tau, dir * hUse);
         TY kEnd = dense.KEnd;
         T idx = s.SaveIndex;
         T ts = s.NextSaveTau;

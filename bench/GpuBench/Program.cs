@@ -1,5 +1,6 @@
 // GPU ensemble benchmark: the Lorenz ensemble on a CUDA accelerator (or ILGPU's CPU emulator with --cpu),
-// adaptive Tsit5 and fixed-step RK4, one JSON line per case on stdout.
+// adaptive Tsit5 and Dopri5, fixed-step RK4, and the ρ sweep (ρ = linspace(0, 50, N), t ∈ [0, 5]) with adaptive Tsit5 —
+// the CPU benchmark's cases — one JSON line per case on stdout.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -14,6 +15,7 @@ using Diffrax.Solvers.States;
 using ILGPU.Runtime;
 
 bool cpu = false;
+string? ptxDir = null;
 int reps = 5, check = 1000;
 var sizes = new List<int>();
 for (int i = 0; i < args.Length; i++)
@@ -21,10 +23,18 @@ for (int i = 0; i < args.Length; i++)
     switch (args[i])
     {
         case "--cpu": cpu = true; break;
+        case "--ptx": ptxDir = args[++i]; break;
         case "--reps": reps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--check": check = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         default: sizes.Add((int)double.Parse(args[i], CultureInfo.InvariantCulture)); break;
     }
+}
+if (ptxDir is not null)
+{
+    // Writes the PTX of every shipped kernel (no GPU needed) for inspection, e.g. with ptxas -v.
+    Directory.CreateDirectory(ptxDir);
+    foreach (var k in ShippedKernels.All) File.WriteAllText(Path.Combine(ptxDir, k.Name + ".ptx"), PtxCompiler.Compile(k.Kernel));
+    return 0;
 }
 if (sizes.Count == 0) sizes.AddRange(cpu ? [64] : [100_000, 1_000_000]);
 reps = Math.Max(reps, 5);
@@ -49,7 +59,9 @@ var pid = new PidOptions { Rtol = 1e-6, Atol = 1e-8 };
 foreach (int n in sizes)
 {
     Case<Tsit5>("tsit5-adaptive", Problem(n, pid, null));
+    Case<Dopri5>("dopri5-adaptive", Problem(n, pid, null));
     Case<Rk4>("rk4-fixed-dt1e-3", Problem(n, null, 1e-3));
+    Case<Tsit5>("tsit5-sweep-t5", Sweep(n, pid));
 }
 return 0;
 
@@ -73,6 +85,26 @@ static EnsembleProblem Problem(int members, PidOptions? pid, double? dt0)
     };
 }
 
+// The CPU benchmark's ρ sweep: y0 = (1, 1, 1), ρ = linspace(0, 50, N), t ∈ [0, 5]; members need very different step counts.
+static EnsembleProblem Sweep(int members, PidOptions pid)
+{
+    var y0 = new double[3L * members];
+    var prm = new double[3L * members];
+    for (int i = 0; i < members; i++)
+    {
+        y0[3L * i] = 1;
+        y0[3L * i + 1] = 1;
+        y0[3L * i + 2] = 1;
+        prm[3L * i] = 10;
+        prm[3L * i + 1] = members == 1 ? 0 : 50.0 * i / (members - 1);
+        prm[3L * i + 2] = 8.0 / 3.0;
+    }
+    return new EnsembleProblem
+    {
+        Members = members, T0 = 0, T1 = 5, Y0 = y0, Params = prm, Pid = pid, SaveAt = SaveAt.Final, MaxSteps = 100_000,
+    };
+}
+
 void Case<TTab>(string name, EnsembleProblem p) where TTab : struct, IExplicitRungeKutta
 {
     var compile = Stopwatch.StartNew();
@@ -86,11 +118,16 @@ void Case<TTab>(string name, EnsembleProblem p) where TTab : struct, IExplicitRu
     var res = run.Result();
     long totalSteps = res.Steps.Sum(s => (long)s);
 
-    // Final-state agreement with the CPU runner (F64 lanes, all cores) on the first members.
+    // Final-state agreement with the CPU runner (F64 lanes, all cores) on k members spread evenly over the ensemble
+    // (the sweep's members differ along it).
     int k = Math.Min(check, p.Members);
+    int stride = p.Members / k;
+    var pick = Enumerable.Range(0, k).Select(j => j * stride).ToArray();
     var sub = new EnsembleProblem
     {
-        Members = k, T0 = p.T0, T1 = p.T1, Dt0 = p.Dt0, Y0 = p.Y0[..(3 * k)], Params = p.Params[..(3 * k)],
+        Members = k, T0 = p.T0, T1 = p.T1, Dt0 = p.Dt0,
+        Y0 = pick.SelectMany(m => p.Y0[(3 * m)..(3 * m + 3)]).ToArray(),
+        Params = pick.SelectMany(m => p.Params[(3 * m)..(3 * m + 3)]).ToArray(),
         Pid = p.Pid, SaveAt = p.SaveAt, MaxSteps = p.MaxSteps,
     };
     var cpuSw = Stopwatch.StartNew();
@@ -98,11 +135,12 @@ void Case<TTab>(string name, EnsembleProblem p) where TTab : struct, IExplicitRu
     double cpuS = cpuSw.Elapsed.TotalSeconds;
     double worst = 0;
     int stepMismatch = 0;
-    for (int m = 0; m < k; m++)
+    for (int j = 0; j < k; j++)
     {
+        int m = pick[j];
         for (int c = 0; c < 3; c++)
-            worst = Math.Max(worst, Math.Abs(host.Final[c][m] - res.Final[c][m]) / (1 + Math.Abs(host.Final[c][m])));
-        if (host.Steps[m] != res.Steps[m]) stepMismatch++;
+            worst = Math.Max(worst, Math.Abs(host.Final[c][j] - res.Final[c][m]) / (1 + Math.Abs(host.Final[c][j])));
+        if (host.Steps[j] != res.Steps[m]) stepMismatch++;
     }
     Emit(new Dictionary<string, object?>
     {
@@ -116,9 +154,12 @@ void Case<TTab>(string name, EnsembleProblem p) where TTab : struct, IExplicitRu
         ["members_per_s"] = p.Members / median,
         ["member_steps_per_s"] = totalSteps / median,
         ["mean_steps"] = (double)totalSteps / p.Members,
+        ["min_steps"] = res.Steps.Min(),
+        ["max_steps"] = res.Steps.Max(),
         ["all_successful"] = res.Results.All(r => r == ResultCode.Successful),
         ["member0_final"] = new[] { res.Final[0][0], res.Final[1][0], res.Final[2][0] },
         ["cpu_check_members"] = k,
+        ["cpu_check_stride"] = stride,
         ["cpu_check_s"] = cpuS,
         ["cpu_check_members_per_s"] = k / cpuS,
         ["max_rel_diff_vs_cpu"] = worst,
