@@ -4,6 +4,7 @@ using Diffrax.Solvers.Lanes;
 using Diffrax.Solvers.Models;
 using Diffrax.Solvers.RungeKutta;
 using Diffrax.Solvers.States;
+using Diffrax.Solvers.Stochastic;
 using Diffrax.Solvers.Terms;
 using ILGPU;
 
@@ -49,6 +50,60 @@ public static class EnsembleKernels
             ref solver, ref s, ref term, ref ctl, ref sink, ev, ref refill, opt);
     }
 
+    /// <summary>
+    /// Solves member <paramref name="index"/> of an SDE ensemble of model <typeparamref name="TModel"/> with stochastic
+    /// method <typeparamref name="TMethod"/> in constant steps, on the fixed-step Brownian stream
+    /// <paramref name="path"/> keyed by the job seed and the member's index (<paramref name="memberOffset"/> + index) —
+    /// the same (seed, member, step) → normal as the CPU runner's stream, through the same integrate loop.
+    /// </summary>
+    public static void Sde<TMethod, TModel, TY, TX, TG, TDrift, TDiff>(Index1D index, EnsembleBuffers b,
+        FixedStepBrownian<KernelF64, TX> path, long memberOffset, LoopOptions opt)
+        where TMethod : struct, ISdeMethod
+        where TModel : struct, ISdeModel<TModel, KernelF64, TY, TX, TG, TDrift, TDiff>
+        where TY : struct, IState<TY, KernelF64>
+        where TX : struct, IState<TX, KernelF64>
+        where TG : struct, IState<TG, KernelF64>
+        where TDrift : struct, IVectorField<KernelF64, TY>
+        where TDiff : struct, IDiffusion<KernelF64, TY, TX, TG>
+    {
+        int m = index;
+        if (m >= b.Members) return;
+        long dim = TY.Dim;
+        var model = TModel.Create(new ViewParams(b.Params, (long)m * b.NParams));
+        var w = path;
+        w.Member = KernelF64.From(m + memberOffset);
+        var term = new MultiTerm<OdeTerm<TDrift, KernelF64, TY>, KernelF64, TY, ControlTerm<TDiff, FixedStepBrownian<KernelF64, TX>, KernelF64, TY, TX, TG>, TX, TG, KernelF64, TY>(
+            new OdeTerm<TDrift, KernelF64, TY>(model.Drift), new ControlTerm<TDiff, FixedStepBrownian<KernelF64, TX>, KernelF64, TY, TX, TG>(model.Diffusion, w));
+        var s = default(LaneState<KernelF64, TY, Cat<TY, TG, KernelF64>>);
+        s.Member = KernelF64.From(m);
+        s.Tau = KernelF64.From(b.Tau0);
+        s.TauEnd = KernelF64.From(b.TauEnd);
+        s.H = KernelF64.From(b.H0);
+        s.Active = KernelF64.True;
+        for (int c = 0; c < TY.Dim; c++) TY.Set(ref s.Y, c, KernelF64.From(b.Y0[m * dim + c]));
+        var ctl = default(ConstantStepSize<KernelF64>);
+        var sink = new DeviceSink<TY>(b);
+        var solver = default(SdeStepper<TMethod, TDrift, TDiff, FixedStepBrownian<KernelF64, TX>, KernelF64, TY, TX, TG>);
+        var refill = default(NoRefill<MultiTerm<OdeTerm<TDrift, KernelF64, TY>, KernelF64, TY, ControlTerm<TDiff, FixedStepBrownian<KernelF64, TX>, KernelF64, TY, TX, TG>, TX, TG, KernelF64, TY>, KernelF64, TY>);
+        Integrator.Run<SdeStepper<TMethod, TDrift, TDiff, FixedStepBrownian<KernelF64, TX>, KernelF64, TY, TX, TG>,
+            MultiTerm<OdeTerm<TDrift, KernelF64, TY>, KernelF64, TY, ControlTerm<TDiff, FixedStepBrownian<KernelF64, TX>, KernelF64, TY, TX, TG>, TX, TG, KernelF64, TY>,
+            ConstantStepSize<KernelF64>, DeviceSink<TY>, NoEvent<KernelF64, TY>,
+            NoRefill<MultiTerm<OdeTerm<TDrift, KernelF64, TY>, KernelF64, TY, ControlTerm<TDiff, FixedStepBrownian<KernelF64, TX>, KernelF64, TY, TX, TG>, TX, TG, KernelF64, TY>, KernelF64, TY>,
+            KernelF64, TY, Pair<KernelF64, TX>, Cat<TY, TG, KernelF64>>(
+            ref solver, ref s, ref term, ref ctl, ref sink, default, ref refill, opt);
+    }
+
+    /// <summary>The <see cref="Sde{TMethod, TModel, TY, TX, TG, TDrift, TDiff}"/> instantiation for the given types, as a kernel method.</summary>
+    public static MethodInfo SdeMethod<TMethod, TModel, TY, TX, TG, TDrift, TDiff>()
+        where TMethod : struct, ISdeMethod
+        where TModel : struct, ISdeModel<TModel, KernelF64, TY, TX, TG, TDrift, TDiff>
+        where TY : struct, IState<TY, KernelF64>
+        where TX : struct, IState<TX, KernelF64>
+        where TG : struct, IState<TG, KernelF64>
+        where TDrift : struct, IVectorField<KernelF64, TY>
+        where TDiff : struct, IDiffusion<KernelF64, TY, TX, TG>
+        => ((Action<Index1D, EnsembleBuffers, FixedStepBrownian<KernelF64, TX>, long, LoopOptions>)Sde<TMethod, TModel, TY, TX, TG, TDrift, TDiff>).Method;
+
     /// <summary>The <see cref="Ode{TTab, TModel, TY, TCtl}"/> instantiation for the given types, as a kernel method.</summary>
     public static MethodInfo OdeMethod<TTab, TModel, TY, TCtl>()
         where TTab : struct, IExplicitRungeKutta
@@ -66,11 +121,13 @@ public sealed record ShippedKernel(string Name, MethodInfo Kernel);
 /// <summary>Every kernel instantiation the GPU backend launches.</summary>
 public static class ShippedKernels
 {
-    /// <summary>Adaptive Tsit5, Dopri5 and constant-step RK4 on the Lorenz system.</summary>
+    /// <summary>Adaptive Tsit5, Dopri5 and constant-step RK4 on the Lorenz system; Euler–Maruyama on geometric Brownian motion.</summary>
     public static IReadOnlyList<ShippedKernel> All { get; } =
     [
         new("tsit5-lorenz-pid", EnsembleKernels.OdeMethod<Tsit5, Lorenz<KernelF64>, Vec3<KernelF64>, PidController<KernelF64>>()),
         new("dopri5-lorenz-pid", EnsembleKernels.OdeMethod<Dopri5, Lorenz<KernelF64>, Vec3<KernelF64>, PidController<KernelF64>>()),
         new("rk4-lorenz-constant", EnsembleKernels.OdeMethod<Rk4, Lorenz<KernelF64>, Vec3<KernelF64>, ConstantStepSize<KernelF64>>()),
+        new("em-gbm-constant", EnsembleKernels.SdeMethod<EulerMaruyama, GeometricBrownianMotion<KernelF64>, Vec1<KernelF64>, Vec1<KernelF64>, Vec1<KernelF64>,
+            GbmDrift<KernelF64>, GbmDiffusion<KernelF64>>()),
     ];
 }

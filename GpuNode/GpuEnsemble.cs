@@ -6,6 +6,8 @@ using Diffrax.Solvers.Lanes;
 using Diffrax.Solvers.Models;
 using Diffrax.Solvers.RungeKutta;
 using Diffrax.Solvers.States;
+using Diffrax.Solvers.Stochastic;
+using Diffrax.Solvers.Terms;
 using ILGPU;
 using ILGPU.Runtime;
 
@@ -63,6 +65,63 @@ public static class GpuEnsemble
                 EnsembleKernels.Ode<TTab, TModel, TY, ConstantStepSize<KernelF64>>);
             run.SetLaunch(b => kernel(p.Members, b, default, opt));
         }
+        return run;
+    }
+}
+
+/// <summary>
+/// Runs an SDE <see cref="EnsembleProblem"/> in constant steps on an ILGPU accelerator, one thread per member, on the
+/// fixed-step Brownian stream keyed by (seed, member index) — the stream the CPU runner
+/// (<see cref="SdeEnsembleRunner"/>) draws from — and returns the same <see cref="EnsembleResult"/>.
+/// </summary>
+public static class GpuSdeEnsemble
+{
+    /// <summary>Solves every member of <paramref name="p"/> with <typeparamref name="TMethod"/> on <paramref name="accelerator"/>.</summary>
+    public static EnsembleResult Run<TMethod, TModel, TY, TX, TG, TDrift, TDiff>(Accelerator accelerator, EnsembleProblem p, ulong seed)
+        where TMethod : struct, ISdeMethod
+        where TModel : struct, ISdeModel<TModel, KernelF64, TY, TX, TG, TDrift, TDiff>
+        where TY : struct, IState<TY, KernelF64>
+        where TX : struct, IState<TX, KernelF64>
+        where TG : struct, IState<TG, KernelF64>
+        where TDrift : struct, IVectorField<KernelF64, TY>
+        where TDiff : struct, IDiffusion<KernelF64, TY, TX, TG>
+    {
+        using var run = Prepare<TMethod, TModel, TY, TX, TG, TDrift, TDiff>(accelerator, p, seed);
+        run.Launch();
+        return run.Result();
+    }
+
+    /// <summary>
+    /// Validates <paramref name="p"/> (as the CPU runner does: the method must accept the diffusion's noise, and the
+    /// solve must take constant steps, <c>Dt0</c> given and no controller), uploads it and compiles the kernel.
+    /// Throws <see cref="ArgumentException"/> for an invalid problem and <see cref="NotSupportedException"/> for
+    /// adaptive steps (the virtual Brownian tree is not in a kernel yet).
+    /// </summary>
+    public static PreparedEnsemble Prepare<TMethod, TModel, TY, TX, TG, TDrift, TDiff>(Accelerator accelerator, EnsembleProblem p, ulong seed)
+        where TMethod : struct, ISdeMethod
+        where TModel : struct, ISdeModel<TModel, KernelF64, TY, TX, TG, TDrift, TDiff>
+        where TY : struct, IState<TY, KernelF64>
+        where TX : struct, IState<TX, KernelF64>
+        where TG : struct, IState<TG, KernelF64>
+        where TDrift : struct, IVectorField<KernelF64, TY>
+        where TDiff : struct, IDiffusion<KernelF64, TY, TX, TG>
+    {
+        ArgumentNullException.ThrowIfNull(accelerator);
+        ArgumentNullException.ThrowIfNull(p);
+        Sde.Check<TMethod, TDiff, KernelF64, TY, TX, TG>();
+        int dim = TY.Dim, nParams = TModel.Info.Params.Count;
+        EnsembleRunner.Validate(p, dim, nParams);
+        if (p.Pid is not null)
+            throw new NotSupportedException("Adaptive SDE steps (the virtual Brownian tree) are not supported by the GPU backend; use the CPU ensemble runner.");
+        double dir = Diffeq.Validate(TMethod.Name, TMethod.ErrorOrder, p.T0, p.T1, p.Dt0, StepSize.Constant, p.MaxSteps);
+        double[] saveTaus = p.SaveAt.Taus(p.T0, p.T1);
+        var run = new PreparedEnsemble(accelerator, p, dim, nParams, dir, saveTaus);
+        var opt = new LoopOptions(dir, p.MaxSteps);
+        var path = new FixedStepBrownian<KernelF64, TX>(seed, p.T0, p.T1, Math.Abs(p.Dt0!.Value), KernelF64.Zero);
+        long offset = p.MemberOffset;
+        var kernel = accelerator.LoadAutoGroupedStreamKernel<Index1D, EnsembleBuffers, FixedStepBrownian<KernelF64, TX>, long, LoopOptions>(
+            EnsembleKernels.Sde<TMethod, TModel, TY, TX, TG, TDrift, TDiff>);
+        run.SetLaunch(b => kernel(p.Members, b, path, offset, opt));
         return run;
     }
 }

@@ -18,6 +18,11 @@ public struct F64 : IScalar<F64>
     /// <inheritdoc/>
     public static int Width => 1;
     /// <inheritdoc/>
+    public static bool HostVector512 => true;
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TResult Pick<TOp, TResult>(in TOp op) where TOp : struct, IHostVectorOp<TResult> => op.HostVector512();
+    /// <inheritdoc/>
     public static F64 Zero => default;
     /// <inheritdoc/>
     public static F64 One { [MethodImpl(MethodImplOptions.AggressiveInlining)] get { F64 r; r.V = 1; return r; } }

@@ -15,6 +15,18 @@ public interface IScalar<T> where T : struct, IScalar<T>
 {
     /// <summary>Number of independent trajectories held in one value.</summary>
     static abstract int Width { get; }
+    /// <summary>
+    /// Whether the value lives in the first <see cref="Width"/> slots of a <c>Vector512&lt;double&gt;</c> on the host
+    /// (<see cref="Lane8"/> and <see cref="F64"/>), so host-only vectorised kernels (the Brownian stream's) may take it.
+    /// False for <see cref="KernelF64"/>: code that tests it never reaches vector instructions inside a GPU kernel.
+    /// </summary>
+    static virtual bool HostVector512 => false;
+    /// <summary>
+    /// Runs <paramref name="op"/>'s <see cref="IHostVectorOp{TResult}.HostVector512"/> form where <see cref="HostVector512"/>
+    /// holds, else its <see cref="IHostVectorOp{TResult}.Portable"/> form. Resolved per lane type, so a kernel's type
+    /// never references the vector form (ILGPU compiles every call it sees, dead branches too).
+    /// </summary>
+    static virtual TResult Pick<TOp, TResult>(in TOp op) where TOp : struct, IHostVectorOp<TResult> => op.Portable();
     /// <summary>0 in every slot (also the "false" mask).</summary>
     static abstract T Zero { get; }
     /// <summary>1 in every slot.</summary>
@@ -100,4 +112,16 @@ public interface IScalar<T> where T : struct, IScalar<T>
     static abstract T FromLanes(ReadOnlySpan<double> lanes);
     /// <summary>Writes every slot to <paramref name="lanes"/>[0 … Width−1] (host side).</summary>
     static abstract void ToLanes(T value, Span<double> lanes);
+}
+
+/// <summary>
+/// An operation written twice: with host <c>Vector512</c> instructions on the slots of a <see cref="IScalar{T}.HostVector512"/>
+/// lane, and portably (kernel-safe) for any lane; <see cref="IScalar{T}.Pick{TOp, TResult}"/> chooses.
+/// </summary>
+public interface IHostVectorOp<TResult>
+{
+    /// <summary>The portable form.</summary>
+    TResult Portable();
+    /// <summary>The host-vector form.</summary>
+    TResult HostVector512();
 }

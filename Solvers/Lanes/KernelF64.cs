@@ -20,6 +20,11 @@ public struct KernelF64 : IScalar<KernelF64>
     /// <inheritdoc/>
     public static int Width => 1;
     /// <inheritdoc/>
+    public static bool HostVector512 => false;
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TResult Pick<TOp, TResult>(in TOp op) where TOp : struct, IHostVectorOp<TResult> => op.Portable();
+    /// <inheritdoc/>
     public static KernelF64 Zero => default;
     /// <inheritdoc/>
     public static KernelF64 One { [MethodImpl(MethodImplOptions.AggressiveInlining)] get { KernelF64 r; r.V = 1; return r; } }

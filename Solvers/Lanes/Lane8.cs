@@ -16,6 +16,11 @@ public struct Lane8 : IScalar<Lane8>
     /// <inheritdoc/>
     public static int Width => 8;
     /// <inheritdoc/>
+    public static bool HostVector512 => true;
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TResult Pick<TOp, TResult>(in TOp op) where TOp : struct, IHostVectorOp<TResult> => op.HostVector512();
+    /// <inheritdoc/>
     public static Lane8 Zero => default;
     /// <inheritdoc/>
     public static Lane8 One { [MethodImpl(MethodImplOptions.AggressiveInlining)] get { Lane8 r; r.V = Vector512<double>.One; return r; } }

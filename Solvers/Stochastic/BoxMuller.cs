@@ -10,7 +10,8 @@ namespace Diffrax.Solvers.Stochastic;
 /// and sin/cos of 2πx for x in [0, 1] ("turns": the reduction to ±π/4 is exact). Both are truncated Taylor series,
 /// evaluated by Estrin's scheme for a short dependency chain, whose remainder is below 10⁻¹⁶ relative; the results
 /// are within a few ulp of the correctly rounded values (tested) and the same on every lane width (the scalar F64
-/// path uses slot 0).
+/// path uses slot 0). The scalar forms below are the same series for one value, kernel-safe (no vector instructions,
+/// and multiply-add written as two operations, which ptxas contracts into one on the GPU): the GPU's normals.
 /// </summary>
 internal static class BoxMuller
 {
@@ -67,5 +68,50 @@ internal static class BoxMuller
         Vector512<double> cosSign = Vector512.ConditionalSelect(Vector512.Equals((k + Vector512<long>.One) & Vector512.Create(2L), Vector512.Create(2L)).AsDouble(), sign, Vector512<double>.Zero);
         sin = Vector512.ConditionalSelect(swap, ct, st) ^ sinSign;
         cos = Vector512.ConditionalSelect(swap, st, ct) ^ cosSign;
+    }
+
+    /// <summary>Scalar <see cref="LogUnit(Vector512{double})"/>: the same reduction and series for one u in (0, 1].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double LogUnit(double u)
+    {
+        // The signed bit conversions: ILGPU maps these (not the unsigned ones) into kernels.
+        long bits = BitConverter.DoubleToInt64Bits(u);
+        double m = BitConverter.Int64BitsToDouble((bits & 0x000F_FFFF_FFFF_FFFFL) | 0x3FF0_0000_0000_0000L);
+        double e = (bits >> 52) - 1023.0;
+        if (m >= Sqrt2)
+        {
+            m *= 0.5;
+            e += 1.0;
+        }
+        double s = (m - 1.0) / (m + 1.0);
+        double x = s * s, x2 = x * x, x4 = x2 * x2, x8 = x4 * x4;
+        double q01 = 1.0 / 5 * x + 1.0 / 3, q23 = 1.0 / 9 * x + 1.0 / 7;
+        double q45 = 1.0 / 13 * x + 1.0 / 11, q67 = 1.0 / 17 * x + 1.0 / 15;
+        double q89 = 1.0 / 21 * x + 1.0 / 19;
+        double p = q89 * x8 + ((q67 * x2 + q45) * x4 + (q23 * x2 + q01));
+        double twoS = s + s;
+        double lnM = twoS * x * p + twoS;
+        return e * Lanes.ScalarMath.Ln2 + lnM;
+    }
+
+    /// <summary>Scalar <see cref="SinCosTurns(Vector512{double}, out Vector512{double}, out Vector512{double})"/> for one x in [0, 1].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void SinCosTurns(double x, out double sin, out double cos)
+    {
+        double q = Math.Round(x * 4.0);
+        double t = (q * -0.25 + x) * TwoPi;
+        double t2 = t * t, t4 = t2 * t2, t8 = t4 * t4;
+        double ps = ((1.0 / 355687428096000 * t2 + -1.0 / 1307674368000) * t4 + (1.0 / 6227020800 * t2 + -1.0 / 39916800)) * t8
+            + ((1.0 / 362880 * t2 + -1.0 / 5040) * t4 + (1.0 / 120 * t2 + -1.0 / 6));
+        double st = t * t2 * ps + t;
+        double pc = ((-1.0 / 6402373705728000 * t2 + 1.0 / 20922789888000) * t4 + (-1.0 / 87178291200 * t2 + 1.0 / 479001600)) * t8
+            + ((-1.0 / 3628800 * t2 + 1.0 / 40320) * t4 + (-1.0 / 720 * t2 + 1.0 / 24));
+        pc = pc * t2 - 0.5;
+        double ct = t2 * pc + 1.0;
+        // Quadrant q mod 4: (sin, cos) = (s, c), (c, −s), (−s, −c), (−c, s).
+        long k = (long)q & 3;
+        double sn = (k & 1) == 1 ? ct : st, cs = (k & 1) == 1 ? st : ct;
+        sin = k >= 2 ? -sn : sn;
+        cos = ((k + 1) & 2) == 2 ? -cs : cs;
     }
 }

@@ -1,6 +1,7 @@
 // GPU ensemble benchmark: the Lorenz ensemble on a CUDA accelerator (or ILGPU's CPU emulator with --cpu),
 // adaptive Tsit5 and Dopri5, fixed-step RK4, and the ρ sweep (ρ = linspace(0, 50, N), t ∈ [0, 5]) with adaptive Tsit5 —
-// the CPU benchmark's cases — one JSON line per case on stdout.
+// the CPU benchmark's cases — and the GBM Euler–Maruyama Monte Carlo of issue 4 (252 steps, call at K = 100); one
+// JSON line per case on stdout.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -12,9 +13,10 @@ using Diffrax.Solvers.Lanes;
 using Diffrax.Solvers.Models;
 using Diffrax.Solvers.RungeKutta;
 using Diffrax.Solvers.States;
+using Diffrax.Solvers.Stochastic;
 using ILGPU.Runtime;
 
-bool cpu = false;
+bool cpu = false, gbm = true, odes = true;
 string? ptxDir = null;
 int reps = 5, check = 1000;
 var sizes = new List<int>();
@@ -24,6 +26,8 @@ for (int i = 0; i < args.Length; i++)
     {
         case "--cpu": cpu = true; break;
         case "--ptx": ptxDir = args[++i]; break;
+        case "--only-gbm": odes = false; break;
+        case "--no-gbm": gbm = false; break;
         case "--reps": reps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--check": check = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         default: sizes.Add((int)double.Parse(args[i], CultureInfo.InvariantCulture)); break;
@@ -58,6 +62,8 @@ Emit(new Dictionary<string, object?>
 var pid = new PidOptions { Rtol = 1e-6, Atol = 1e-8 };
 foreach (int n in sizes)
 {
+    if (gbm) GbmCase(n);
+    if (!odes) continue;
     Case<Tsit5>("tsit5-adaptive", Problem(n, pid, null));
     Case<Dopri5>("dopri5-adaptive", Problem(n, pid, null));
     Case<Rk4>("rk4-fixed-dt1e-3", Problem(n, null, 1e-3));
@@ -164,6 +170,59 @@ void Case<TTab>(string name, EnsembleProblem p) where TTab : struct, IExplicitRu
         ["cpu_check_members_per_s"] = k / cpuS,
         ["max_rel_diff_vs_cpu"] = worst,
         ["step_count_mismatches_vs_cpu"] = stepMismatch,
+    });
+}
+
+// GBM dS = μS dt + σS dW (μ = 0.05, σ = 0.2, S0 = 100, T = 1), 252 Euler–Maruyama steps on the fixed-step stream of
+// seed 12345 — the CPU benchmark's case and bench/reference/gbm_em.cu's; the discounted call payoff at K = 100.
+void GbmCase(int n)
+{
+    var y0 = Enumerable.Repeat(100.0, n).ToArray();
+    var ps = new double[2L * n];
+    for (int i = 0; i < n; i++) { ps[2L * i] = 0.05; ps[2L * i + 1] = 0.2; }
+    var p = new EnsembleProblem { Members = n, T0 = 0, T1 = 1, Dt0 = 1.0 / 252, Y0 = y0, Params = ps, SaveAt = SaveAt.Final };
+    const ulong seed = 12345;
+    var compile = Stopwatch.StartNew();
+    using var run = GpuSdeEnsemble.Prepare<EulerMaruyama, GeometricBrownianMotion<KernelF64>, Vec1<KernelF64>, Vec1<KernelF64>, Vec1<KernelF64>,
+        GbmDrift<KernelF64>, GbmDiffusion<KernelF64>>(acc, p, seed);
+    double compileS = compile.Elapsed.TotalSeconds;
+    double warmS = run.Launch().TotalSeconds;
+    var times = new List<double>();
+    for (int r = 0; r < reps; r++) times.Add(run.Launch().TotalSeconds);
+    times.Sort();
+    double median = times[times.Count / 2];
+    var res = run.Result();
+    double disc = Math.Exp(-0.05), sum = 0, sum2 = 0;
+    foreach (double sT in res.Final[0]) { double pay = disc * Math.Max(sT - 100, 0); sum += pay; sum2 += pay * pay; }
+    double price = sum / n, se = Math.Sqrt((sum2 / n - price * price) / (n - 1));
+    double d1 = (0.05 + 0.5 * 0.2 * 0.2) / 0.2, d2 = d1 - 0.2;
+    double bs = 100 * MathNet.Numerics.Distributions.Normal.CDF(0, 1, d1) - 100 * disc * MathNet.Numerics.Distributions.Normal.CDF(0, 1, d2);
+    // The same members on the CPU's vectorised lanes (Lane8, all cores): the same stream to rounding.
+    int k = Math.Min(check, n);
+    var sub = new EnsembleProblem { Members = k, T0 = 0, T1 = 1, Dt0 = 1.0 / 252, Y0 = y0[..k], Params = ps[..(2 * k)], SaveAt = SaveAt.Final };
+    var host = SdeEnsembleRunner.Run<EulerMaruyama, GeometricBrownianMotion<Lane8>, Lane8, Vec1<Lane8>, Vec1<Lane8>, Vec1<Lane8>,
+        GbmDrift<Lane8>, GbmDiffusion<Lane8>>(sub, seed);
+    double worst = 0;
+    for (int m = 0; m < k; m++) worst = Math.Max(worst, Math.Abs(host.Final[0][m] - res.Final[0][m]) / host.Final[0][m]);
+    Emit(new Dictionary<string, object?>
+    {
+        ["case"] = "em-gbm-252",
+        ["device"] = acc.Name,
+        ["members"] = n,
+        ["compile_s"] = compileS,
+        ["warmup_s"] = warmS,
+        ["kernel_median_s"] = median,
+        ["kernel_runs_s"] = times,
+        ["members_per_s"] = n / median,
+        ["member_steps_per_s"] = (double)n * 252 / median,
+        ["all_successful"] = res.Results.All(r => r == ResultCode.Successful) && res.Steps.All(s => s == 252),
+        ["price"] = price,
+        ["stderr"] = se,
+        ["bs_price"] = bs,
+        ["z_score"] = (price - bs) / se,
+        ["member0_final"] = new[] { res.Final[0][0] },
+        ["cpu_check_members"] = k,
+        ["max_rel_diff_vs_cpu_lane8"] = worst,
     });
 }
 
