@@ -195,8 +195,9 @@ public struct FixedStepBrownian<T, TX> : IBrownianPath<T, TX>
 
     /// <inheritdoc/>
     // Host lanes take the vectorised path (8 Philox counters at once); the scalar F64 path uses the same routine on
-    // slot 0, so both give identical bits. Kernels (KernelF64) keep the plain scalar loop.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // slot 0, so both give identical bits. Kernels (KernelF64) keep the plain scalar loop. Not marked for inlining:
+    // inlined where the run loop might call it (the block cache's partial steps), it exhausted the loop's JIT inlining
+    // budget and halved the GBM run's speed (measured).
     public readonly TX Increment(T t0, T t1) => T.Pick<IncrementOp, TX>(new IncrementOp(this, t0, t1));
 
     /// <summary>The increment over [t0, t1] in its two forms (<see cref="IHostVectorOp{TResult}"/>).</summary>
