@@ -60,6 +60,9 @@ public struct VirtualBrownianTree<T, TX> : IBrownianPath<T, TX>
     public readonly bool Covers(double t0, double t1) => Math.Min(t0, t1) >= T0 && Math.Max(t0, t1) <= T1;
 
     /// <inheritdoc/>
+    public readonly TX Increment(T t0, T t1, ref FixedStepNormals<T, TX> cache) => Increment(t0, t1);
+
+    /// <inheritdoc/>
     public readonly TX Increment(T t0, T t1)
     {
         TX w = default;
@@ -228,6 +231,43 @@ public struct FixedStepBrownian<T, TX> : IBrownianPath<T, TX>
         return w;
     }
 
+    /// <inheritdoc/>
+    // Lane by lane (kernel-safe): a lane whose block or member differs from the cached one draws the block's four
+    // normals (Philox.Normals32: the same arithmetic as Normal), then takes normal n mod 4 scaled as Increment does.
+    public readonly TX Increment(T t0, T t1, ref FixedStepNormals<T, TX> cache)
+    {
+        TX w = default;
+        for (int lane = 0; lane < T.Width; lane++)
+        {
+            double a = T.GetLane(t0, lane), h = T.GetLane(t1, lane) - a;
+            long n = (long)Math.Round((a - TStart) / Dt);
+            double key = (n >> 2) + 1.0, member = T.GetLane(Member, lane);
+            if (T.GetLane(cache.Key, lane) != key || T.GetLane(cache.Member, lane) != member)
+            {
+                ulong m = (ulong)member;
+                for (int d = 0; d < TX.Dim; d++)
+                {
+                    Philox.Normals32(Philox.Block(new Philox4((uint)(n >> 2), (uint)m, (uint)(m >> 32), (uint)d), Key0, Key1),
+                        out double z0, out double z1, out double z2, out double z3);
+                    TX.Set(ref cache.Z0, d, T.WithLane(TX.Get(cache.Z0, d), lane, z0));
+                    TX.Set(ref cache.Z1, d, T.WithLane(TX.Get(cache.Z1, d), lane, z1));
+                    TX.Set(ref cache.Z2, d, T.WithLane(TX.Get(cache.Z2, d), lane, z2));
+                    TX.Set(ref cache.Z3, d, T.WithLane(TX.Get(cache.Z3, d), lane, z3));
+                }
+                cache.Key = T.WithLane(cache.Key, lane, key);
+                cache.Member = T.WithLane(cache.Member, lane, member);
+            }
+            double s = Scale(h);
+            int k = (int)(n & 3);
+            for (int d = 0; d < TX.Dim; d++)
+            {
+                TX z = k == 0 ? cache.Z0 : k == 1 ? cache.Z1 : k == 2 ? cache.Z2 : cache.Z3;
+                TX.Set(ref w, d, T.WithLane(TX.Get(w, d), lane, s * T.GetLane(TX.Get(z, d), lane)));
+            }
+        }
+        return w;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<double> Slots(T v) => typeof(T) == typeof(Lane8)
         ? Unsafe.As<T, Lane8>(ref v).V
@@ -270,7 +310,7 @@ public struct FixedStepBrownian<T, TX> : IBrownianPath<T, TX>
     }
 
     /// <summary>
-    /// The same increments as <see cref="Increment"/> (bit for bit) for runs of constant steps: the four normals of a
+    /// The same increments as <see cref="Increment(T, T)"/> (bit for bit) for runs of constant steps: the four normals of a
     /// Philox block are computed together (two logarithms, two square roots, two sine–cosine pairs) and kept in
     /// <paramref name="cache"/> for the block's other steps, as a hand-written stream would; a lane whose member or block
     /// changed recomputes the block.
@@ -356,12 +396,12 @@ public struct FixedStepBrownian<T, TX> : IBrownianPath<T, TX>
         Counter(Vector512<long>.Zero, out _, out noise.MemberLo, out noise.MemberHi);
     }
 
-    /// <summary>The stream's step index of time <paramref name="t"/> (the formula of <see cref="Increment"/>).</summary>
+    /// <summary>The stream's step index of time <paramref name="t"/> (the formula of <see cref="Increment(T, T)"/>).</summary>
     internal readonly long StepIndex(double t) => (long)Math.Round((t - TStart) / Dt);
 
     /// <summary>
     /// The increment of stream step <paramref name="n"/> (the same in every slot) over a full forward step, √dt·Zₙ:
-    /// bit for bit what <see cref="Increment"/> gives for that step. The block's four increments are computed when
+    /// bit for bit what <see cref="Increment(T, T)"/> gives for that step. The block's four increments are computed when
     /// <paramref name="noise"/> holds another block, and kept for its other steps.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

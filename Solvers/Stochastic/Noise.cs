@@ -63,6 +63,12 @@ public interface IBrownianPath<T, TX> : IPath<T, TX>
     /// W(t) − W(s) and the space–time Lévy area H_{s,t} = (1/(t−s))∫ₛᵗ (W_r − W_s) dr − ½(W_t − W_s).
     /// </summary>
     void IncrementWithArea(T s, T t, out TX w, out TX h);
+    /// <summary>
+    /// W(t1) − W(t0), bit for bit <see cref="IPath{T, TX}.Increment"/>, where the path may keep draws in
+    /// <paramref name="cache"/> between consecutive queries of one trajectory (the fixed-step stream keeps the four
+    /// normals of a Philox block, so one block serves four steps; other paths ignore it). Kernel-safe.
+    /// </summary>
+    TX Increment(T t0, T t1, ref FixedStepNormals<T, TX> cache);
     /// <summary>Host check: whether queries inside [t0, t1] are valid.</summary>
     bool Covers(double t0, double t1);
 }

@@ -132,7 +132,28 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public void Step(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
         T t0, T h, in TY y0, in Cat<TY, TG, T> f0, bool wantError, ref RkStages<TY> k, out TY y1, out TY err, out Cat<TY, TG, T> fLast)
-        => TMethod.Step<TDrift, TDiff, TPath, T, TY, TX, TG>(term, t0, h, y0, f0, wantError, ref Carry, ref k, out y1, out err, out fLast);
+    {
+        if (KernelBlocks && !wantError)
+        {
+            // One trajectory per thread (GPU kernels): the method's plain step with the control given, the Brownian
+            // increment through the path's block cache (one Philox block and two transforms per four steps of the
+            // fixed-step stream) — bit for bit the method's Step, with its stages for the dense output.
+            T t1 = t0 + h;
+            var control = new Pair<T, TX>(term.First.Contr(t0, t1), term.Second.Path.Increment(t0, t1, ref Noise));
+            k.K0 = term.Prod(f0, control);
+            TMethod.Advance<TDrift, TDiff, TPath, T, TY, TX, TG>(term, f0, control, y0, ref Carry, out y1, out fLast);
+            k.K13 = TY.Sub(y1, y0);
+            err = TY.Splat(T.Zero);
+            return;
+        }
+        TMethod.Step<TDrift, TDiff, TPath, T, TY, TX, TG>(term, t0, h, y0, f0, wantError, ref Carry, ref k, out y1, out err, out fLast);
+    }
+
+    /// <summary>
+    /// Whether the loop's steps take their increments through the path's block cache: one-trajectory lanes that are not
+    /// host vectors (<see cref="KernelF64"/>) and a method with its own Advance. Host lanes use their vectorised runs.
+    /// </summary>
+    private static bool KernelBlocks => TMethod.HasAdvance && T.Width == 1 && !T.HostVector512;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -162,7 +162,7 @@ public class BrownianTests
         var rng = new Random(5);
         var xs = new List<double> { 0.5 / 4294967296.0, (4294967295 + 0.5) / 4294967296.0, 1.0, 0.5, Math.Sqrt(0.5), Math.Sqrt(0.5) * (1 + 1e-16), 0.125, 0.25, 0.375, 0.75, 0.875 };
         for (int i = 0; i < 20000; i++) xs.Add(((uint)rng.NextInt64(0, 1L << 32) + 0.5) / 4294967296.0);
-        double worstLog = 0, worstTrig = 0;
+        double worstLog = 0, worstTrig = 0, worstScalarLog = 0, worstScalarTrig = 0;
         for (int i = 0; i + 8 <= xs.Count; i += 8)
         {
             var u = System.Runtime.Intrinsics.Vector512.Create(xs.Skip(i).Take(8).ToArray());
@@ -174,10 +174,42 @@ public class BrownianTests
                 double exact = Math.Log(x);
                 worstLog = Math.Max(worstLog, exact == 0 ? Math.Abs(ln[l]) : Math.Abs(ln[l] - exact) / Math.Abs(exact));
                 worstTrig = Math.Max(worstTrig, Math.Max(Math.Abs(sin[l] - Math.Sin(2 * Math.PI * x)), Math.Abs(cos[l] - Math.Cos(2 * Math.PI * x))));
+                // The scalar forms (GPU kernels: the same series without fused multiply-adds).
+                double lnS = BoxMuller.LogUnit(x);
+                BoxMuller.SinCosTurns(x, out double sinS, out double cosS);
+                worstScalarLog = Math.Max(worstScalarLog, exact == 0 ? Math.Abs(lnS) : Math.Abs(lnS - exact) / Math.Abs(exact));
+                worstScalarTrig = Math.Max(worstScalarTrig, Math.Max(Math.Abs(sinS - Math.Sin(2 * Math.PI * x)), Math.Abs(cosS - Math.Cos(2 * Math.PI * x))));
             }
         }
         Assert.True(worstLog < 1e-15, $"ln: worst relative error {worstLog:E2}");
         Assert.True(worstTrig < 2e-15, $"sin/cos: worst absolute error {worstTrig:E2}");
+        Assert.True(worstScalarLog < 2e-15, $"scalar ln: worst relative error {worstScalarLog:E2}");
+        Assert.True(worstScalarTrig < 3e-15, $"scalar sin/cos: worst absolute error {worstScalarTrig:E2}");
+    }
+
+    [Fact]
+    public void FixedStepBrownian_BlockCache_GivesTheStreamsBits_AcrossBlocksMembersAndPartialSteps()
+    {
+        // The kernels' cached increments (one Philox block per four steps) against the stream queried afresh: full steps
+        // through several blocks, a partial step, a restart off the block boundary, another member, two noise dimensions.
+        var path = new FixedStepBrownian<KernelF64, Vec2<KernelF64>>(99, 0, 1, 0.01, KernelF64.From(3));
+        var cache = default(FixedStepNormals<KernelF64, Vec2<KernelF64>>);
+        var queries = new List<(double T0, double T1, double Member)>();
+        for (int i = 0; i < 11; i++) queries.Add((0.01 * i, 0.01 * (i + 1), 3));
+        queries.Add((0.11, 0.115, 3));                                       // a partial step inside block 2
+        for (int i = 5; i < 9; i++) queries.Add((0.01 * i, 0.01 * (i + 1), 8)); // another member, mid-block
+        queries.Add((0.09, 0.10, 3));                                        // the same block (2), the first member again
+        for (int i = 0; i < 3; i++) queries.Add((0.01 * i, 0.01 * (i + 1), 3)); // back to the first member and block 0
+        foreach (var (t0, t1, member) in queries)
+        {
+            path.Member = KernelF64.From(member);
+            var fresh = path.Increment(KernelF64.From(t0), KernelF64.From(t1));
+            var cached = path.Increment(KernelF64.From(t0), KernelF64.From(t1), ref cache);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(fresh.X.V), BitConverter.DoubleToInt64Bits(cached.X.V));
+            Assert.Equal(BitConverter.DoubleToInt64Bits(fresh.Y.V), BitConverter.DoubleToInt64Bits(cached.Y.V));
+            Assert.Equal(Math.Round(t0 / 0.01) / 4 - Math.Round(t0 / 0.01) % 4 / 4 + 1, cache.Key.V);   // the block held, + 1
+            Assert.Equal(member, cache.Member.V);
+        }
     }
 
     internal static double Var(double[] x) { double m = x.Average(); return x.Sum(v => (v - m) * (v - m)) / (x.Length - 1); }
