@@ -48,6 +48,12 @@ public interface ISolverStepper<TTerm, T, TY, TC, TF>
     /// </summary>
     void BeginRun(in TTerm term, T dir, T tau, T h, int steps);
     /// <summary>
+    /// Takes a run of <paramref name="steps"/> plain steps of the single lane state <paramref name="s"/> for
+    /// <see cref="Integrator.Run"/> (its state held in locals: registers in a GPU kernel), bit for bit the loop's steps;
+    /// false when the run was not taken (the state is then untouched and the loop steps on one step at a time).
+    /// </summary>
+    bool AdvanceRun(ref LaneState<T, TY, TF> s, in TTerm term, int steps, LoopOptions opt);
+    /// <summary>
     /// Completes <paramref name="k"/> for dense output of the step just taken from (t0, y0) with length h (extra stages
     /// of a bootstrapped interpolant; nothing for most solvers). The loop calls it before any <see cref="Interpolate"/>.
     /// </summary>
@@ -94,6 +100,10 @@ public struct ErkStepper<TTab, TTerm, T, TY, TC, TF> : ISolverStepper<TTerm, T, 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly void BeginRun(in TTerm term, T dir, T tau, T h, int steps) { }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool AdvanceRun(ref LaneState<T, TY, TF> s, in TTerm term, int steps, LoopOptions opt)
+        => Integrator.AdvanceRun<ErkStepper<TTab, TTerm, T, TY, TC, TF>, TTerm, T, TY, TC, TF>(ref this, ref s, term, steps, opt);
     /// <inheritdoc/>
     public static int DenseEvaluations => TTab.DenseStages;
     /// <inheritdoc/>

@@ -92,12 +92,94 @@ public static class Integrator
     {
         Begin<TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(s.Active, ref s, ref term, ref ctl, ref sink, ev, opt);
         RkStages<TY> k = default;
+        // Constant steps with nothing recorded per step go in runs of plain steps between saves (as RunGroups does for
+        // CPU lane groups); the loop takes the steps around saves and the end one at a time.
+        bool runs = Runs<TCtl, TSink, TEvent, T, TY>();
         while (T.Any(s.Active))
         {
-            T finished = StepUntilAnyFinishes<TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(ref solver, ref s, ref term, ref ctl, ref sink, ev, ref k, opt, false);
-            if (!T.Any(finished)) break;
+            if (runs && T.All(s.Active))
+            {
+                int n = RunLength<TCtl, T, TY, TF>(s, opt);
+                if (n > 0) runs = solver.AdvanceRun(ref s, term, n, opt);
+            }
+            T finished = StepUntilAnyFinishes<TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(ref solver, ref s, ref term, ref ctl, ref sink, ev, ref k, opt, runs);
+            // Nothing finished: no lane was active, or (in runs) the one step taken ended no lane.
+            if (!T.Any(finished)) continue;
             FinishAndRefill<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(finished, ref s, ref term, ref ctl, ref sink, ev, ref refill, opt);
         }
+    }
+
+    /// <summary>Whether the loop may take runs of plain steps: equal accepted steps, no events, nothing recorded per step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Runs<TCtl, TSink, TEvent, T, TY>()
+        where TCtl : struct, IStepSizeController<T>
+        where TSink : struct, ISaveSink<T, TY>
+        where TEvent : struct, IEvent<T, TY>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        => TCtl.PlainSteps && !TEvent.Enabled && !TSink.RecordsSteps;
+
+    /// <summary>
+    /// Plain steps a fully active lane state can take from τ (length H, nothing saved, not the last) while τ + H stays
+    /// below the next save time and the end by more than the loop's end-snapping margin: two steps of slack cover the
+    /// rounding of the accumulated τ, and the step limit leaves the last allowed step to the loop. 0 when none.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int RunLength<TCtl, T, TY, TF>(in LaneState<T, TY, TF> s, LoopOptions opt)
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        T limit = T.Min(s.NextSaveTau, s.TauEnd);
+        T room = T.Floor((limit - s.Tau) / s.H) - T.From(2);
+        room = T.Min(room, T.From(opt.MaxSteps - 1) - s.Stats.Steps);
+        double n = 1 << 16;
+        for (int lane = 0; lane < T.Width; lane++)
+        {
+            double r = T.GetLane(room, lane);
+            if (!(r >= n)) n = double.IsNaN(r) ? 0 : r;
+        }
+        return n >= 1 ? (int)n : 0;
+    }
+
+    /// <summary>
+    /// Takes <paramref name="n"/> plain steps of one lane state, its state, time and solver held in locals for the run
+    /// (registers in a GPU kernel: nothing here takes their address, and the solver's Advance inlines). If the state
+    /// stops being finite, nothing is written back and false is returned: the loop retakes those steps one by one,
+    /// where a non-finite state ends the member with its own result code. Results are bit for bit the loop's.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool AdvanceRun<TSolver, TTerm, T, TY, TC, TF>(ref TSolver solver, ref LaneState<T, TY, TF> s, in TTerm term, int n, LoopOptions opt)
+        where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        T dir = T.From(opt.Direction);
+        TSolver sv = solver;
+        TTerm tm = term;
+        T tau = s.Tau, h = s.H;
+        TY y = s.Y;
+        TF f = s.F0;
+        sv.BeginRun(tm, dir, tau, h, n);
+        TY probe = TY.Splat(T.Zero);
+        for (int i = 0; i < n; i++)
+        {
+            // As the loop's step: the field at the step's start is the one at the end of the step before.
+            sv.Advance(tm, dir * tau, dir * h, y, f, out TY y1, out TF fLast);
+            probe = TY.Fma(T.Zero, y1, probe);
+            y = y1;
+            tau = tau + h;
+            f = TSolver.Fsal ? fLast : tm.Vf(dir * tau, y);
+        }
+        if (!T.All(TY.AllFinite(probe))) return false;
+        s.Y = y;
+        s.Tau = tau;
+        s.F0 = f;
+        s.Stats.Steps = s.Stats.Steps + T.From(n);
+        solver = sv;
+        return true;
     }
 
     /// <summary>
@@ -135,7 +217,7 @@ public static class Integrator
             live++;
         }
         // Runs need a step that is the same in every lane and every step: constant steps, nothing recorded per step.
-        bool runs = !TCtl.Adaptive && typeof(TCtl) == typeof(ConstantStepSize<T>) && !TEvent.Enabled && !TSink.RecordsSteps;
+        bool runs = Runs<TCtl, TSink, TEvent, T, TY>();
         var saved = runs ? new (TY Y, TF F, T Tau, TSolver Solver)[groups.Length] : [];
         while (live > 0)
         {
@@ -163,27 +245,16 @@ public static class Integrator
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        const double MaxRun = 1 << 16;
-        double n = MaxRun;
-        int inRun = 0;
-        Span<double> steps = stackalloc double[T.Width];
+        int n = int.MaxValue, inRun = 0;
         for (int g = 0; g < groups.Length; g++)
         {
             ref var grp = ref groups[g];
             grp.InRun = T.All(grp.S.Active);
             if (!grp.InRun) continue;
-            // A step from τ is plain (length H, nothing saved, not the last) while τ + H stays below the next save
-            // time and the end by more than the loop's end-snapping margin; two steps of slack cover the rounding of
-            // the accumulated τ. The step limit leaves the last allowed step to the loop.
-            T limit = T.Min(grp.S.NextSaveTau, grp.S.TauEnd);
-            T room = T.Floor((limit - grp.S.Tau) / grp.S.H) - T.From(2);
-            room = T.Min(room, T.From(opt.MaxSteps - 1) - grp.S.Stats.Steps);
-            T.ToLanes(room, steps);
-            for (int lane = 0; lane < T.Width; lane++)
-                if (!(steps[lane] >= n)) n = double.IsNaN(steps[lane]) ? 0 : steps[lane];
+            n = Math.Min(n, RunLength<TCtl, T, TY, TF>(grp.S, opt));
             inRun++;
         }
-        return inRun == 0 || !(n >= 1) ? 0 : (int)n;
+        return inRun == 0 ? 0 : n;
     }
 
     /// <summary>
@@ -215,10 +286,11 @@ public static class Integrator
                 if (!grp.InRun) continue;
                 // As the loop's step: t0 = dir·τ, h = dir·H, τ' = τ + H. A non-FSAL method's field at the start is the
                 // loop's end-point field of the step before (same time, same state, same bits); evaluating it here
-                // keeps it out of memory between steps.
+                // keeps it out of memory between steps. The run's first step takes the one the loop left (as many
+                // evaluations as the loop's steps: the statistics count real calls).
                 T tau = grp.S.Tau, h = grp.S.H, t0 = dir * tau;
                 TY y0 = grp.S.Y;
-                TF f0 = TSolver.Fsal ? grp.S.F0 : grp.Term.Vf(t0, y0);
+                TF f0 = TSolver.Fsal || i == 0 ? grp.S.F0 : grp.Term.Vf(t0, y0);
                 grp.Solver.Advance(grp.Term, t0, dir * h, y0, f0, out TY y1, out TF fLast);
                 if (TSolver.Fsal) grp.S.F0 = fLast;
                 probe = TY.Fma(T.Zero, y1, probe);

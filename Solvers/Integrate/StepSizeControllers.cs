@@ -13,6 +13,11 @@ public interface IStepSizeController<T> where T : struct, IScalar<T>
     /// <summary>Whether the controller uses an error estimate (false: every step is accepted).</summary>
     static abstract bool Adaptive { get; }
     /// <summary>
+    /// Whether every step is the same length and accepted, with no step or jump times to clip to: the loop may then
+    /// take runs of plain steps (<see cref="ISolverStepper{TTerm, T, TY, TC, TF}.Advance"/>) between saves.
+    /// </summary>
+    static abstract bool PlainSteps { get; }
+    /// <summary>
     /// Judges a step of length <paramref name="h"/> whose scaled error has mean square <paramref name="errorMeanSquare"/>
     /// (the square of the RMS norm: ≤ 1 passes; NaN counts as +∞). The loop passes the square so that no square root
     /// sits on its step → error → step-size chain; err^(−β) is taken as (err²)^(−β/2). Sets the accepted mask, the
@@ -40,6 +45,8 @@ public struct ConstantStepSize<T> : IStepSizeController<T> where T : struct, ISc
 {
     /// <inheritdoc/>
     public static bool Adaptive => false;
+    /// <inheritdoc/>
+    public static bool PlainSteps => true;
     /// <inheritdoc/>
     public readonly T Rtol => T.Zero;
     /// <inheritdoc/>
@@ -101,6 +108,8 @@ public struct PidController<T> : IStepSizeController<T> where T : struct, IScala
         _prev2 = T.One;
     }
 
+    /// <inheritdoc/>
+    public static bool PlainSteps => false;
     /// <inheritdoc/>
     public static bool Adaptive => true;
     /// <inheritdoc/>
@@ -239,6 +248,8 @@ public struct TimedController<TCtl, T> : IStepSizeController<T>
 
     /// <inheritdoc/>
     public static bool Adaptive => TCtl.Adaptive;
+    /// <inheritdoc/>
+    public static bool PlainSteps => false;
     /// <inheritdoc/>
     public readonly T Rtol => _inner.Rtol;
     /// <inheritdoc/>

@@ -198,6 +198,13 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
     }
 
     /// <inheritdoc/>
+    // Not taken: the method's Advance holds the host's vectorised Brownian runs, which a GPU kernel cannot compile (the
+    // kernel's steps go through Step and the path's block cache); CPU ensembles take their runs in RunGroups.
+    public readonly bool AdvanceRun(ref LaneState<T, TY, Cat<TY, TG, T>> s,
+        in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term, int steps, LoopOptions opt)
+        => false;
+
+    /// <inheritdoc/>
     public void BeginRun(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
         T dir, T tau, T h, int steps)
     {

@@ -141,6 +141,50 @@ public class EnsembleTests
     [Fact] public void ConstantStepRuns_ANonFiniteMember_EndsAtTheSameStep() => ConstantRunsMatchSingleSolves<Rk4, Lane8>(19, 0.0037, 100_000, true);
     [Fact] public void ConstantStepRuns_BackwardsInTime_MatchSingleSolves_BitForBit() => ConstantRunsMatchSingleSolves<Rk4, Lane8>(23, 0.0037, 100_000, false, backward: true);
 
+    /// <summary>y' = −k·y, counting its evaluations (one member per call on F64 lanes).</summary>
+    private struct CountingDecayModel : IModel<CountingDecayModel, F64, Vec1<F64>>
+    {
+        [ThreadStatic] public static long Calls;
+        public F64 K;
+        public static ModelInfo Info { get; } = new("counting_decay", ["y"], ["k"], [1.0], [1.0]);
+        public static CountingDecayModel Create<TP>(in TP p) where TP : struct, IParams<F64> => new() { K = p.Get(0) };
+        public readonly Vec1<F64> Vf(F64 t, in Vec1<F64> y) { Calls++; return new(-(K.V * y.X.V)); }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ConstantStepRuns_CountEveryVectorFieldEvaluation(bool ensemble)
+    {
+        // Runs of plain steps (lane groups in ensembles, one state in single solves and GPU kernels) between saves: the
+        // statistics still count every call of the field (a run that evaluated its start again would count one short).
+        var p = new EnsembleProblem
+        {
+            Members = 5, T0 = 0, T1 = 2, Dt0 = 0.01, Y0 = [1, 2, 3, 4, 5], Params = [0.5, 1, 1.5, 2, 2.5],
+            SaveAt = new SaveAt { Ts = [0.5, 1.0, 1.5], T1 = true },
+        };
+        CountingDecayModel.Calls = 0;
+        long nfe;
+        if (ensemble)
+        {
+            var r = EnsembleRunner.Run<Rk4, CountingDecayModel, F64, Vec1<F64>>(p, threads: 1);
+            Assert.All(r.Steps, st => Assert.Equal(200, st));
+            nfe = r.Nfe.Sum(v => (long)v);
+        }
+        else
+        {
+            nfe = 0;
+            for (int m = 0; m < p.Members; m++)
+            {
+                var sol = Diffeq.Solve(new Rk4(), new CountingDecayModel { K = new(p.Params[m]) }, 0.0, 2.0, 0.01, new Vec1<F64>(p.Y0[m]), StepSize.Constant,
+                    saveAt: p.SaveAt);
+                Assert.Equal(200, sol.Stats.Steps);
+                nfe += sol.Stats.Nfe;
+            }
+        }
+        Assert.Equal(CountingDecayModel.Calls, nfe);
+    }
+
     [Fact]
     public void Ensemble_RecordsFailuresPerMember_WithoutStoppingOthers()
     {
