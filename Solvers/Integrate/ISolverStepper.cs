@@ -7,12 +7,38 @@ using Diffrax.Solvers.Terms;
 namespace Diffrax.Solvers.Integrate;
 
 /// <summary>
+/// What a run of plain constant steps needs from a stepper (<see cref="Integrator.RunGroups"/> on CPU lane groups,
+/// <see cref="Integrator.Run"/> on one lane state): an accepted step without error estimate or stages, and notice of
+/// the run ahead.
+/// </summary>
+public interface IRunStepper<TTerm, T, TY, TC, TF>
+    where TTerm : struct, ITerm<T, TY, TC, TF>
+    where T : struct, IScalar<T>
+    where TY : struct, IState<TY, T>
+    where TF : struct, IState<TF, T>
+{
+    /// <summary>Whether the returned last vector field is the field at (t1, y1), reusable as the next first one.</summary>
+    static abstract bool Fsal { get; }
+    /// <summary>
+    /// A step accepted in every lane, as the stepper's Step followed by its Commit would take it (the same bits),
+    /// without error estimate or stages.
+    /// </summary>
+    void Advance(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast);
+    /// <summary>
+    /// A run of <paramref name="steps"/> calls of <see cref="Advance"/> follows, the i-th from t0 = dir·τᵢ with length
+    /// dir·<paramref name="h"/>, τ₀ = <paramref name="tau"/>, τᵢ₊₁ = τᵢ + h, so a stepper may prepare what the run's
+    /// steps share (the Brownian increments of a fixed-step stream).
+    /// </summary>
+    void BeginRun(in TTerm term, T dir, T tau, T h, int steps);
+}
+
+/// <summary>
 /// What the integrate loop needs from a solver: one step over a term, its error estimate, and its dense
 /// interpolant. Explicit Runge–Kutta tableaus get this through <see cref="ErkStepper{TTab, TTerm, T, TY, TC, TF}"/>;
 /// stochastic solvers that need the drift and diffusion apart (Milstein, SRA, reversible Heun) implement it for
 /// their own term shape. A stepper instance may carry per-lane state between steps.
 /// </summary>
-public interface ISolverStepper<TTerm, T, TY, TC, TF>
+public interface ISolverStepper<TTerm, T, TY, TC, TF> : IRunStepper<TTerm, T, TY, TC, TF>
     where TTerm : struct, ITerm<T, TY, TC, TF>
     where T : struct, IScalar<T>
     where TY : struct, IState<TY, T>
@@ -24,8 +50,6 @@ public interface ISolverStepper<TTerm, T, TY, TC, TF>
     static abstract double Order { get; }
     /// <summary>Order of the embedded error estimate (0 = none: constant steps only).</summary>
     static abstract int ErrorOrder { get; }
-    /// <summary>Whether the returned last vector field is the field at (t1, y1), reusable as the next first one.</summary>
-    static abstract bool Fsal { get; }
     /// <summary>
     /// Vector-field evaluations inside <see cref="Step"/> beyond the one at the start point (for statistics); the loop
     /// adds one per step for a non-FSAL solver, whose field at the end point it evaluates itself.
@@ -36,17 +60,6 @@ public interface ISolverStepper<TTerm, T, TY, TC, TF>
     void Step(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError, ref RkStages<TY> k, out TY y1, out TY err, out TF fLast);
     /// <summary>A step that was taken is final (accepted lanes in <paramref name="accept"/>); stateful solvers commit here.</summary>
     void Commit(T accept);
-    /// <summary>
-    /// A step accepted in every lane, as <see cref="Step"/> followed by <see cref="Commit"/> would take it (the same
-    /// bits), without error estimate or stages: the runs of constant steps in <see cref="Integrator.RunGroups"/>.
-    /// </summary>
-    void Advance(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast);
-    /// <summary>
-    /// A run of <paramref name="steps"/> calls of <see cref="Advance"/> follows, the i-th from t0 = dir·τᵢ with length
-    /// dir·<paramref name="h"/>, τ₀ = <paramref name="tau"/>, τᵢ₊₁ = τᵢ + h (what <see cref="Integrator.RunGroups"/>
-    /// does), so a stepper may prepare what the run's steps share (the Brownian increments of a fixed-step stream).
-    /// </summary>
-    void BeginRun(in TTerm term, T dir, T tau, T h, int steps);
     /// <summary>
     /// Takes a run of <paramref name="steps"/> plain steps of the single lane state <paramref name="s"/> for
     /// <see cref="Integrator.Run"/> (its state held in locals: registers in a GPU kernel), bit for bit the loop's steps;

@@ -150,7 +150,7 @@ public static class Integrator
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool AdvanceRun<TSolver, TTerm, T, TY, TC, TF>(ref TSolver solver, ref LaneState<T, TY, TF> s, in TTerm term, int n, LoopOptions opt)
-        where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
+        where TSolver : struct, IRunStepper<TTerm, T, TY, TC, TF>
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where T : struct, IScalar<T>
         where TY : struct, IState<TY, T>
@@ -185,7 +185,7 @@ public static class Integrator
     /// <summary>
     /// The loop over several lane groups, for CPU ensembles with constant steps: while every lane of a group is
     /// solving and no save, end or step limit is near, the groups advance together through runs of plain steps
-    /// (<see cref="ISolverStepper{TTerm, T, TY, TC, TF}.Advance"/>, the same arithmetic as the loop's step, with the
+    /// (<see cref="IRunStepper{TTerm, T, TY, TC, TF}.Advance"/>, the same arithmetic as the loop's step, with the
     /// groups interleaved so that one group's step overlaps the next one's in the processor, as a hand-written SIMD
     /// loop over a chunk of members does); every other step goes through <see cref="StepUntilAnyFinishes"/> one
     /// step at a time. Each group starts with a copy of <paramref name="ctl"/> and takes its first members from

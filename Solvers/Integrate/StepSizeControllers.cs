@@ -14,7 +14,7 @@ public interface IStepSizeController<T> where T : struct, IScalar<T>
     static abstract bool Adaptive { get; }
     /// <summary>
     /// Whether every step is the same length and accepted, with no step or jump times to clip to: the loop may then
-    /// take runs of plain steps (<see cref="ISolverStepper{TTerm, T, TY, TC, TF}.Advance"/>) between saves.
+    /// take runs of plain steps (<see cref="IRunStepper{TTerm, T, TY, TC, TF}.Advance"/>) between saves.
     /// </summary>
     static abstract bool PlainSteps { get; }
     /// <summary>

@@ -138,8 +138,7 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
             // One trajectory per thread (GPU kernels): the method's plain step with the control given, the Brownian
             // increment through the path's block cache (one Philox block and two transforms per four steps of the
             // fixed-step stream) — bit for bit the method's Step, with its stages for the dense output.
-            T t1 = t0 + h;
-            var control = new Pair<T, TX>(term.First.Contr(t0, t1), term.Second.Path.Increment(t0, t1, ref Noise));
+            var control = KernelControl(term, t0, t0 + h, ref Noise);
             k.K0 = term.Prod(f0, control);
             TMethod.Advance<TDrift, TDiff, TPath, T, TY, TX, TG>(term, f0, control, y0, ref Carry, out y1, out fLast);
             k.K13 = TY.Sub(y1, y0);
@@ -198,11 +197,52 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
     }
 
     /// <inheritdoc/>
-    // Not taken: the method's Advance holds the host's vectorised Brownian runs, which a GPU kernel cannot compile (the
-    // kernel's steps go through Step and the path's block cache); CPU ensembles take their runs in RunGroups.
-    public readonly bool AdvanceRun(ref LaneState<T, TY, Cat<TY, TG, T>> s,
+    // One-trajectory kernel lanes only (KernelBlocks): their runs advance through KernelAdvance, which holds no host
+    // code (a GPU kernel cannot compile this stepper's Advance, the host's vectorised Brownian runs); other lanes take
+    // their runs in RunGroups or step through the loop.
+    public bool AdvanceRun(ref LaneState<T, TY, Cat<TY, TG, T>> s,
         in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term, int steps, LoopOptions opt)
-        => false;
+    {
+        if (!KernelBlocks) return false;
+        var run = new KernelAdvance { Carry = Carry, Noise = Noise };
+        if (!Integrator.AdvanceRun<KernelAdvance, MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY>,
+                T, TY, Pair<T, TX>, Cat<TY, TG, T>>(ref run, ref s, term, steps, opt))
+            return false;
+        Carry = run.Carry;
+        Noise = run.Noise;
+        return true;
+    }
+
+    /// <summary>The control (Δt, ΔW) of a step on one-trajectory kernel lanes: the increment through the path's block cache.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Pair<T, TX> KernelControl(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
+        T t0, T t1, ref FixedStepNormals<T, TX> noise)
+        => new(term.First.Contr(t0, t1), term.Second.Path.Increment(t0, t1, ref noise));
+
+    /// <summary>
+    /// The method's plain step on one-trajectory kernel lanes, for the single-state runs of <see cref="Integrator.Run"/>: the loop's step
+    /// (bit for bit) with the increment through the block cache; its carry and cache are the stepper's, copied in and out
+    /// around the run (registers in a kernel). Methods with their own Advance keep no carry between steps.
+    /// </summary>
+    private struct KernelAdvance : IRunStepper<MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY>,
+        T, TY, Pair<T, TX>, Cat<TY, TG, T>>
+    {
+        public SdeCarry<T, TY, Cat<TY, TG, T>> Carry;
+        public FixedStepNormals<T, TX> Noise;
+
+        public static bool Fsal => false;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Advance(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
+            T t0, T h, in TY y0, in Cat<TY, TG, T> f0, out TY y1, out Cat<TY, TG, T> fLast)
+        {
+            var control = KernelControl(term, t0, t0 + h, ref Noise);
+            TMethod.Advance<TDrift, TDiff, TPath, T, TY, TX, TG>(term, f0, control, y0, ref Carry, out y1, out fLast);
+        }
+
+        public readonly void BeginRun(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
+            T dir, T tau, T h, int steps) { }
+    }
 
     /// <inheritdoc/>
     public void BeginRun(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
