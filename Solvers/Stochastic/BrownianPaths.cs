@@ -63,6 +63,13 @@ public struct VirtualBrownianTree<T, TX> : IBrownianPath<T, TX>
     public readonly TX Increment(T t0, T t1, ref FixedStepNormals<T, TX> cache) => Increment(t0, t1);
 
     /// <inheritdoc/>
+    public readonly long RunStart(double tau, double h, double dir, int steps) => -1;
+
+    /// <inheritdoc/>
+    // Never called: the tree has no grid (RunStart is −1).
+    public readonly TX StepIncrement(long step, ref FixedStepNormals<T, TX> cache) => default;
+
+    /// <inheritdoc/>
     public readonly TX Increment(T t0, T t1)
     {
         TX w = default;
@@ -232,8 +239,8 @@ public struct FixedStepBrownian<T, TX> : IBrownianPath<T, TX>
     }
 
     /// <inheritdoc/>
-    // Lane by lane (kernel-safe): a lane whose block or member differs from the cached one draws the block's four
-    // normals (Philox.Normals32: the same arithmetic as Normal), then takes normal n mod 4 scaled as Increment does.
+    // Lane by lane (kernel-safe): the normals of step n = round((t0 − tStart)/dt) through the block cache (Normal's
+    // arithmetic), scaled as Increment does.
     public readonly TX Increment(T t0, T t1, ref FixedStepNormals<T, TX> cache)
     {
         TX w = default;
@@ -241,31 +248,53 @@ public struct FixedStepBrownian<T, TX> : IBrownianPath<T, TX>
         {
             double a = T.GetLane(t0, lane), h = T.GetLane(t1, lane) - a;
             long n = (long)Math.Round((a - TStart) / Dt);
-            double key = (n >> 2) + 1.0, member = T.GetLane(Member, lane);
-            if (T.GetLane(cache.Key, lane) != key || T.GetLane(cache.Member, lane) != member)
-            {
-                ulong m = (ulong)member;
-                for (int d = 0; d < TX.Dim; d++)
-                {
-                    Philox.Normals32(Philox.Block(new Philox4((uint)(n >> 2), (uint)m, (uint)(m >> 32), (uint)d), Key0, Key1),
-                        out double z0, out double z1, out double z2, out double z3);
-                    TX.Set(ref cache.Z0, d, T.WithLane(TX.Get(cache.Z0, d), lane, z0));
-                    TX.Set(ref cache.Z1, d, T.WithLane(TX.Get(cache.Z1, d), lane, z1));
-                    TX.Set(ref cache.Z2, d, T.WithLane(TX.Get(cache.Z2, d), lane, z2));
-                    TX.Set(ref cache.Z3, d, T.WithLane(TX.Get(cache.Z3, d), lane, z3));
-                }
-                cache.Key = T.WithLane(cache.Key, lane, key);
-                cache.Member = T.WithLane(cache.Member, lane, member);
-            }
             double s = Scale(h);
-            int k = (int)(n & 3);
             for (int d = 0; d < TX.Dim; d++)
-            {
-                TX z = k == 0 ? cache.Z0 : k == 1 ? cache.Z1 : k == 2 ? cache.Z2 : cache.Z3;
-                TX.Set(ref w, d, T.WithLane(TX.Get(w, d), lane, s * T.GetLane(TX.Get(z, d), lane)));
-            }
+                TX.Set(ref w, d, T.WithLane(TX.Get(w, d), lane, s * CachedNormal(n, lane, d, ref cache)));
         }
         return w;
+    }
+
+    /// <inheritdoc/>
+    public readonly long RunStart(double tau, double h, double dir, int steps) => RunsByIndex(tau, h, dir, steps) ? StepIndex(tau) : -1;
+
+    /// <inheritdoc/>
+    // A full forward step's increment is √dt·Zₙ (Scale of a full step): no division or scale test per step.
+    public readonly TX StepIncrement(long step, ref FixedStepNormals<T, TX> cache)
+    {
+        TX w = default;
+        for (int lane = 0; lane < T.Width; lane++)
+            for (int d = 0; d < TX.Dim; d++)
+                TX.Set(ref w, d, T.WithLane(TX.Get(w, d), lane, SqrtDt * CachedNormal(step, lane, d, ref cache)));
+        return w;
+    }
+
+    /// <summary>
+    /// Normal <paramref name="n"/> of one slot and noise dimension from <paramref name="cache"/>; a slot whose block or
+    /// member differs from the cached one first draws its block's four normals (Philox.Normals32: Normal's arithmetic).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly double CachedNormal(long n, int lane, int dim, ref FixedStepNormals<T, TX> cache)
+    {
+        double key = (n >> 2) + 1.0, member = T.GetLane(Member, lane);
+        if (T.GetLane(cache.Key, lane) != key || T.GetLane(cache.Member, lane) != member)
+        {
+            ulong m = (ulong)member;
+            for (int d = 0; d < TX.Dim; d++)
+            {
+                Philox.Normals32(Philox.Block(new Philox4((uint)(n >> 2), (uint)m, (uint)(m >> 32), (uint)d), Key0, Key1),
+                    out double z0, out double z1, out double z2, out double z3);
+                TX.Set(ref cache.Z0, d, T.WithLane(TX.Get(cache.Z0, d), lane, z0));
+                TX.Set(ref cache.Z1, d, T.WithLane(TX.Get(cache.Z1, d), lane, z1));
+                TX.Set(ref cache.Z2, d, T.WithLane(TX.Get(cache.Z2, d), lane, z2));
+                TX.Set(ref cache.Z3, d, T.WithLane(TX.Get(cache.Z3, d), lane, z3));
+            }
+            cache.Key = T.WithLane(cache.Key, lane, key);
+            cache.Member = T.WithLane(cache.Member, lane, member);
+        }
+        int k = (int)(n & 3);
+        TX z = k == 0 ? cache.Z0 : k == 1 ? cache.Z1 : k == 2 ? cache.Z2 : cache.Z3;
+        return T.GetLane(TX.Get(z, dim), lane);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -69,6 +69,18 @@ public interface IBrownianPath<T, TX> : IPath<T, TX>
     /// normals of a Philox block, so one block serves four steps; other paths ignore it). Kernel-safe.
     /// </summary>
     TX Increment(T t0, T t1, ref FixedStepNormals<T, TX> cache);
+    /// <summary>
+    /// The first grid step of a run of <paramref name="steps"/> forward steps of length <paramref name="h"/> from
+    /// τ = <paramref name="tau"/> when the path is defined on a grid of steps the run lies on (the fixed-step stream),
+    /// so that its increments can be taken by step number (<see cref="StepIncrement"/>); −1 otherwise. Kernel-safe.
+    /// </summary>
+    long RunStart(double tau, double h, double dir, int steps);
+    /// <summary>
+    /// The increment over grid step <paramref name="step"/> (a full forward step), bit for bit
+    /// <see cref="Increment(T, T, ref FixedStepNormals{T, TX})"/> over that step; only for steps of a run that
+    /// <see cref="RunStart"/> accepted. Kernel-safe.
+    /// </summary>
+    TX StepIncrement(long step, ref FixedStepNormals<T, TX> cache);
     /// <summary>Host check: whether queries inside [t0, t1] are valid.</summary>
     bool Covers(double t0, double t1);
 }

@@ -204,7 +204,7 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
         in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term, int steps, LoopOptions opt)
     {
         if (!KernelBlocks) return false;
-        var run = new KernelAdvance { Carry = Carry, Noise = Noise };
+        var run = new KernelAdvance { Carry = Carry, Noise = Noise, Step = -1 };
         if (!Integrator.AdvanceRun<KernelAdvance, MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY>,
                 T, TY, Pair<T, TX>, Cat<TY, TG, T>>(ref run, ref s, term, steps, opt))
             return false;
@@ -229,6 +229,8 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
     {
         public SdeCarry<T, TY, Cat<TY, TG, T>> Carry;
         public FixedStepNormals<T, TX> Noise;
+        /// <summary>Grid step of the run's next step (path.RunStart), or −1: increments by time.</summary>
+        public long Step;
 
         public static bool Fsal => false;
 
@@ -236,12 +238,16 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
         public void Advance(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
             T t0, T h, in TY y0, in Cat<TY, TG, T> f0, out TY y1, out Cat<TY, TG, T> fLast)
         {
-            var control = KernelControl(term, t0, t0 + h, ref Noise);
+            T t1 = t0 + h;
+            var control = Step >= 0
+                ? new Pair<T, TX>(term.First.Contr(t0, t1), term.Second.Path.StepIncrement(Step++, ref Noise))
+                : KernelControl(term, t0, t1, ref Noise);
             TMethod.Advance<TDrift, TDiff, TPath, T, TY, TX, TG>(term, f0, control, y0, ref Carry, out y1, out fLast);
         }
 
-        public readonly void BeginRun(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
-            T dir, T tau, T h, int steps) { }
+        public void BeginRun(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
+            T dir, T tau, T h, int steps)
+            => Step = term.Second.Path.RunStart(T.GetLane(tau, 0), T.GetLane(h, 0), T.GetLane(dir, 0), steps);
     }
 
     /// <inheritdoc/>

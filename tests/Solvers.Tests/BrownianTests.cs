@@ -212,6 +212,35 @@ public class BrownianTests
         }
     }
 
+    [Fact]
+    public void FixedStepBrownian_RunsByStepNumber_GiveTheStreamsBits_AndOnlyOnItsGrid()
+    {
+        // A run's increments by grid step (no division per step) against the stream queried by time: from a block
+        // boundary and from inside one, for two members sharing a cache, in two noise dimensions.
+        var path = new FixedStepBrownian<KernelF64, Vec2<KernelF64>>(4242, 0, 1, 0.01, KernelF64.From(6));
+        var cache = default(FixedStepNormals<KernelF64, Vec2<KernelF64>>);
+        foreach (var (start, member) in new[] { (0, 6.0), (7, 6.0), (7, 9.0), (30, 6.0) })
+        {
+            path.Member = KernelF64.From(member);
+            long step = path.RunStart(0.01 * start, 0.01, 1, 10);
+            Assert.Equal(start, step);
+            for (int i = 0; i < 10; i++, step++)
+            {
+                double t0 = 0.01 * (start + i);
+                var fresh = path.Increment(KernelF64.From(t0), KernelF64.From(t0 + 0.01));
+                var byStep = path.StepIncrement(step, ref cache);
+                Assert.Equal(BitConverter.DoubleToInt64Bits(fresh.X.V), BitConverter.DoubleToInt64Bits(byStep.X.V));
+                Assert.Equal(BitConverter.DoubleToInt64Bits(fresh.Y.V), BitConverter.DoubleToInt64Bits(byStep.Y.V));
+            }
+        }
+        // Not on the grid: another step length, backwards, or past the stream's index range; the tree has no grid.
+        Assert.Equal(-1, path.RunStart(0.0, 0.02, 1, 10));
+        Assert.Equal(-1, path.RunStart(0.5, 0.01, -1, 10));
+        Assert.Equal(-1, path.RunStart(1e5, 0.01, 1, 10));
+        var tree = new VirtualBrownianTree<KernelF64, Vec2<KernelF64>>(4242, 0, 1, 1e-6, KernelF64.From(6));
+        Assert.Equal(-1, tree.RunStart(0.0, 0.01, 1, 10));
+    }
+
     internal static double Var(double[] x) { double m = x.Average(); return x.Sum(v => (v - m) * (v - m)) / (x.Length - 1); }
 
     internal static double Corr(double[] x, double[] y)
