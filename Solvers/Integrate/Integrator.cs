@@ -103,8 +103,12 @@ public static class Integrator
                 if (n > 0) runs = solver.AdvanceRun(ref s, term, n, opt);
             }
             T finished = StepUntilAnyFinishes<TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(ref solver, ref s, ref term, ref ctl, ref sink, ev, ref k, opt, runs);
-            // Nothing finished: no lane was active, or (in runs) the one step taken ended no lane.
-            if (!T.Any(finished)) continue;
+            // Nothing finished: in runs, the one step taken ended no lane; otherwise no lane was active.
+            if (!T.Any(finished))
+            {
+                if (runs) continue;
+                break;
+            }
             FinishAndRefill<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(finished, ref s, ref term, ref ctl, ref sink, ev, ref refill, opt);
         }
     }
