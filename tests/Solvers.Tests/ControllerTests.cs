@@ -277,6 +277,45 @@ public class ControllerTests(ITestOutputHelper output)
         Assert.Equal(CountingDecay.Calls, sol.Stats.Nfe);
     }
 
+    /// <summary>An event that never happens (z stays above −1): the loop then checks it on every step, without runs.</summary>
+    private struct NeverEvent : IEvent<F64, Vec3<F64>>
+    {
+        public static bool Enabled => true;
+        public readonly F64 Condition(F64 t, in Vec3<F64> y) => new(y.Z.V + 1);
+    }
+
+    [Theory]
+    [InlineData(false, 0.0, 2.0)]
+    [InlineData(true, 0.0, 2.0)]
+    [InlineData(false, 0.6, 0.0)]
+    [InlineData(true, 0.6, 0.0)]
+    public void ConstantStepRuns_OfASingleSolve_AreBitForBitTheLoopsSteps(bool fsal, double t0, double t1)
+    {
+        // A single solve with constant steps takes runs of plain steps between saves (Integrator.Run); an enabled
+        // event (one that never fires) turns the runs off, so the loop takes each step itself. Same bits and statistics.
+        var field = new Models.Lorenz<F64> { Sigma = new(10), Rho = new(28), Beta = new(8.0 / 3) };
+        var y0 = new Vec3<F64>(1, 2, 20);
+        double dt = 0.0013 * Math.Sign(t1 - t0);
+        var saveAt = new SaveAt { Ts = t1 > t0 ? [0.37, 1.0, 1.61] : [0.45, 0.2] };
+        var withRuns = fsal
+            ? Diffeq.Solve(new Tsit5(), field, t0, t1, dt, y0, StepSize.Constant, saveAt, maxSteps: 100_000)
+            : Diffeq.Solve(new Rk4(), field, t0, t1, dt, y0, StepSize.Constant, saveAt, maxSteps: 100_000);
+        var stepByStep = fsal
+            ? Diffeq.SolveWithEvent(new Tsit5(), field, t0, t1, dt, y0, new NeverEvent(), StepSize.Constant, saveAt, maxSteps: 100_000)
+            : Diffeq.SolveWithEvent(new Rk4(), field, t0, t1, dt, y0, new NeverEvent(), StepSize.Constant, saveAt, maxSteps: 100_000);
+        Assert.Equal(ResultCode.Successful, withRuns.Result);
+        Assert.Equal(ResultCode.Successful, stepByStep.Result);
+        Assert.Equal(stepByStep.Stats.Steps, withRuns.Stats.Steps);
+        Assert.Equal(stepByStep.Stats.Nfe, withRuns.Stats.Nfe);
+        Assert.Equal(stepByStep.TFinal, withRuns.TFinal);
+        Assert.Equal(Bits(stepByStep.YFinal), Bits(withRuns.YFinal));
+        Assert.Equal(stepByStep.Ts, withRuns.Ts);
+        for (int i = 0; i < withRuns.Ts.Length; i++) Assert.Equal(Bits(stepByStep.Ys[i]), Bits(withRuns.Ys[i]));
+        Assert.Equal(saveAt.Ts.Count + 1, withRuns.Ts.Length);
+    }
+
+    private static long[] Bits(Vec3<F64> y) => [BitConverter.DoubleToInt64Bits(y.X.V), BitConverter.DoubleToInt64Bits(y.Y.V), BitConverter.DoubleToInt64Bits(y.Z.V)];
+
     [Fact]
     public void Statistics_CountEveryVectorFieldEvaluation()
     {
