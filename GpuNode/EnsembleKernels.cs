@@ -30,16 +30,8 @@ public static class EnsembleKernels
     {
         int m = index;
         if (m >= b.Members) return;
-        long dim = TY.Dim;
-        var p = new ViewParams(b.Params, (long)m * b.NParams);
-        var term = new OdeTerm<TModel, KernelF64, TY>(TModel.Create(p));
-        var s = default(LaneState<KernelF64, TY, TY>);
-        s.Member = KernelF64.From(m);
-        s.Tau = KernelF64.From(b.Tau0);
-        s.TauEnd = KernelF64.From(b.TauEnd);
-        s.H = KernelF64.From(b.H0);
-        s.Active = KernelF64.True;
-        for (int c = 0; c < TY.Dim; c++) TY.Set(ref s.Y, c, KernelF64.From(b.Y0[m * dim + c]));
+        var term = new OdeTerm<TModel, KernelF64, TY>(TModel.Create(new ViewParams(b.Params, (long)m * b.NParams)));
+        var s = Start<TY, TY>(m, b);
         var ctl = controller;
         var sink = new DeviceSink<TY>(b);
         var solver = default(ErkStepper<TTab, OdeTerm<TModel, KernelF64, TY>, KernelF64, TY, KernelF64, TY>);
@@ -68,19 +60,11 @@ public static class EnsembleKernels
     {
         int m = index;
         if (m >= b.Members) return;
-        long dim = TY.Dim;
         var model = TModel.Create(new ViewParams(b.Params, (long)m * b.NParams));
         var w = path;
         w.Member = KernelF64.From(m + memberOffset);
-        var term = new MultiTerm<OdeTerm<TDrift, KernelF64, TY>, KernelF64, TY, ControlTerm<TDiff, FixedStepBrownian<KernelF64, TX>, KernelF64, TY, TX, TG>, TX, TG, KernelF64, TY>(
-            new OdeTerm<TDrift, KernelF64, TY>(model.Drift), new ControlTerm<TDiff, FixedStepBrownian<KernelF64, TX>, KernelF64, TY, TX, TG>(model.Diffusion, w));
-        var s = default(LaneState<KernelF64, TY, Cat<TY, TG, KernelF64>>);
-        s.Member = KernelF64.From(m);
-        s.Tau = KernelF64.From(b.Tau0);
-        s.TauEnd = KernelF64.From(b.TauEnd);
-        s.H = KernelF64.From(b.H0);
-        s.Active = KernelF64.True;
-        for (int c = 0; c < TY.Dim; c++) TY.Set(ref s.Y, c, KernelF64.From(b.Y0[m * dim + c]));
+        var term = Diffrax.Solvers.Stochastic.Sde.Term<TDrift, TDiff, FixedStepBrownian<KernelF64, TX>, KernelF64, TY, TX, TG>(model.Drift, model.Diffusion, w);
+        var s = Start<TY, Cat<TY, TG, KernelF64>>(m, b);
         var ctl = default(ConstantStepSize<KernelF64>);
         var sink = new DeviceSink<TY>(b);
         var solver = default(SdeStepper<TMethod, TDrift, TDiff, FixedStepBrownian<KernelF64, TX>, KernelF64, TY, TX, TG>);
@@ -91,6 +75,22 @@ public static class EnsembleKernels
             NoRefill<MultiTerm<OdeTerm<TDrift, KernelF64, TY>, KernelF64, TY, ControlTerm<TDiff, FixedStepBrownian<KernelF64, TX>, KernelF64, TY, TX, TG>, TX, TG, KernelF64, TY>, KernelF64, TY>,
             KernelF64, TY, Pair<KernelF64, TX>, Cat<TY, TG, KernelF64>>(
             ref solver, ref s, ref term, ref ctl, ref sink, default, ref refill, opt);
+    }
+
+    /// <summary>The lane state of member <paramref name="m"/> at its start: span, first step and initial state from the buffers.</summary>
+    private static LaneState<KernelF64, TY, TF> Start<TY, TF>(int m, EnsembleBuffers b)
+        where TY : struct, IState<TY, KernelF64>
+        where TF : struct, IState<TF, KernelF64>
+    {
+        var s = default(LaneState<KernelF64, TY, TF>);
+        s.Member = KernelF64.From(m);
+        s.Tau = KernelF64.From(b.Tau0);
+        s.TauEnd = KernelF64.From(b.TauEnd);
+        s.H = KernelF64.From(b.H0);
+        s.Active = KernelF64.True;
+        long dim = TY.Dim;
+        for (int c = 0; c < TY.Dim; c++) TY.Set(ref s.Y, c, KernelF64.From(b.Y0[m * dim + c]));
+        return s;
     }
 
     /// <summary>The <see cref="Sde{TMethod, TModel, TY, TX, TG, TDrift, TDiff}"/> instantiation for the given types, as a kernel method.</summary>
