@@ -43,7 +43,7 @@ public sealed class EnsembleKernelTests(CpuAcceleratorFixture fx, ITestOutputHel
     private static readonly PidOptions Tight = new() { Rtol = 1e-6, Atol = 1e-8 };
     private static readonly SaveAt FewTimes = new() { T0 = true, Ts = [0.25, 0.5, 0.75], T1 = true };
 
-    private static void AssertBitIdentical(EnsembleResult expected, EnsembleResult actual)
+    internal static void AssertBitIdentical(EnsembleResult expected, EnsembleResult actual)
     {
         Assert.Equal(expected.Members, actual.Members);
         Assert.Equal(expected.Ts, actual.Ts);

@@ -43,28 +43,19 @@ public sealed class SdeKernelTests(CpuAcceleratorFixture fx, ITestOutputHelper o
         return new EnsembleProblem { Members = n, T0 = 0, T1 = 1, Dt0 = 1.0 / 50, Y0 = y0, Params = ps, SaveAt = Quarters };
     }
 
-    private static void AssertBitIdentical(EnsembleResult expected, EnsembleResult actual)
-    {
-        Assert.Equal(expected.Results, actual.Results);
-        Assert.Equal(expected.Steps, actual.Steps);
-        Assert.Equal(expected.Nfe, actual.Nfe);
-        Assert.Equal(expected.TFinal, actual.TFinal);
-        for (int c = 0; c < expected.Dim; c++)
-        {
-            Assert.Equal(expected.Final[c].Select(BitConverter.DoubleToInt64Bits), actual.Final[c].Select(BitConverter.DoubleToInt64Bits));
-            Assert.Equal(expected.Saved[c].Select(BitConverter.DoubleToInt64Bits), actual.Saved[c].Select(BitConverter.DoubleToInt64Bits));
-        }
-    }
+    /// <summary>GBM Euler–Maruyama on the CPU accelerator's kernel.</summary>
+    private EnsembleResult GbmOnKernel(EnsembleProblem p, ulong seed)
+        => GpuSdeEnsemble.Run<EulerMaruyama, GeometricBrownianMotion<KernelF64>, Vec1<KernelF64>, Vec1<KernelF64>, Vec1<KernelF64>,
+            GbmDrift<KernelF64>, GbmDiffusion<KernelF64>>(fx.Accelerator, p, seed);
 
     [Fact]
     public void GbmEulerMaruyama_OnCpuAccelerator_IsBitIdenticalToHostLoopOnKernelF64()
     {
         var p = Gbm(37, 1.0 / 252, Quarters);
-        var gpu = GpuSdeEnsemble.Run<EulerMaruyama, GeometricBrownianMotion<KernelF64>, Vec1<KernelF64>, Vec1<KernelF64>, Vec1<KernelF64>,
-            GbmDrift<KernelF64>, GbmDiffusion<KernelF64>>(fx.Accelerator, p, seed: 12345);
+        var gpu = GbmOnKernel(p, seed: 12345);
         var host = SdeEnsembleRunner.Run<EulerMaruyama, GeometricBrownianMotion<KernelF64>, KernelF64, Vec1<KernelF64>, Vec1<KernelF64>, Vec1<KernelF64>,
             GbmDrift<KernelF64>, GbmDiffusion<KernelF64>>(p, seed: 12345, threads: 2);
-        AssertBitIdentical(host, gpu);
+        EnsembleKernelTests.AssertBitIdentical(host, gpu);
         Assert.All(gpu.Results, r => Assert.Equal(ResultCode.Successful, r));
         Assert.All(gpu.Steps, s => Assert.Equal(252, s));
         Assert.All(gpu.Saved, col => Assert.DoesNotContain(col, double.IsNaN));
@@ -78,8 +69,7 @@ public sealed class SdeKernelTests(CpuAcceleratorFixture fx, ITestOutputHelper o
         // Lane8 draws its normals with Vector512 Box–Muller kernels and FMAs, the kernel with the same series in scalar
         // form without FMA: the paths agree to rounding.
         var p = Gbm(37, 1.0 / 252, Quarters);
-        var gpu = GpuSdeEnsemble.Run<EulerMaruyama, GeometricBrownianMotion<KernelF64>, Vec1<KernelF64>, Vec1<KernelF64>, Vec1<KernelF64>,
-            GbmDrift<KernelF64>, GbmDiffusion<KernelF64>>(fx.Accelerator, p, seed: 12345);
+        var gpu = GbmOnKernel(p, seed: 12345);
         var lanes = SdeEnsembleRunner.Run<EulerMaruyama, GeometricBrownianMotion<Lane8>, Lane8, Vec1<Lane8>, Vec1<Lane8>, Vec1<Lane8>,
             GbmDrift<Lane8>, GbmDiffusion<Lane8>>(p, seed: 12345, threads: 2);
         double worst = 0;
@@ -97,7 +87,7 @@ public sealed class SdeKernelTests(CpuAcceleratorFixture fx, ITestOutputHelper o
             HestonDrift<KernelF64>, HestonDiffusion<KernelF64>>(fx.Accelerator, p, seed: 11);
         var host = SdeEnsembleRunner.Run<EulerMaruyama, Heston<KernelF64>, KernelF64, Vec2<KernelF64>, Vec2<KernelF64>, Vec4<KernelF64>,
             HestonDrift<KernelF64>, HestonDiffusion<KernelF64>>(p, seed: 11, threads: 2);
-        AssertBitIdentical(host, gpu);
+        EnsembleKernelTests.AssertBitIdentical(host, gpu);
         Assert.All(gpu.Results, r => Assert.Equal(ResultCode.Successful, r));
         // Full truncation keeps the variance usable; the price and variance paths really move.
         Assert.Equal(p.Members, gpu.Final[1].Distinct().Count());
@@ -108,14 +98,12 @@ public sealed class SdeKernelTests(CpuAcceleratorFixture fx, ITestOutputHelper o
     {
         // A coordinator splits an ensemble into shards by member offset; the shards' paths must be the whole's.
         var whole = Gbm(30, 1.0 / 100, SaveAt.Final);
-        var all = GpuSdeEnsemble.Run<EulerMaruyama, GeometricBrownianMotion<KernelF64>, Vec1<KernelF64>, Vec1<KernelF64>, Vec1<KernelF64>,
-            GbmDrift<KernelF64>, GbmDiffusion<KernelF64>>(fx.Accelerator, whole, seed: 7);
+        var all = GbmOnKernel(whole, seed: 7);
         var tail = new EnsembleProblem
         {
             Members = 12, T0 = 0, T1 = 1, Dt0 = 1.0 / 100, Y0 = whole.Y0[18..], Params = whole.Params[36..], SaveAt = SaveAt.Final, MemberOffset = 18,
         };
-        var part = GpuSdeEnsemble.Run<EulerMaruyama, GeometricBrownianMotion<KernelF64>, Vec1<KernelF64>, Vec1<KernelF64>, Vec1<KernelF64>,
-            GbmDrift<KernelF64>, GbmDiffusion<KernelF64>>(fx.Accelerator, tail, seed: 7);
+        var part = GbmOnKernel(tail, seed: 7);
         Assert.Equal(all.Final[0][18..], part.Final[0]);
         Assert.NotEqual(all.Final[0][..12], part.Final[0]);
     }
@@ -132,8 +120,7 @@ public sealed class SdeKernelTests(CpuAcceleratorFixture fx, ITestOutputHelper o
             Vec1<KernelF64>, GbmDrift<KernelF64>, GbmDiffusion<KernelF64>>(fx.Accelerator, adaptive, seed: 1));
         Assert.Contains("Brownian tree", ex.Message);
         var shortY0 = new EnsembleProblem { Members = 4, T0 = 0, T1 = 1, Dt0 = 0.01, Y0 = new double[3], Params = good.Params };
-        var bad = Assert.Throws<ArgumentException>(() => GpuSdeEnsemble.Run<EulerMaruyama, GeometricBrownianMotion<KernelF64>, Vec1<KernelF64>, Vec1<KernelF64>,
-            Vec1<KernelF64>, GbmDrift<KernelF64>, GbmDiffusion<KernelF64>>(fx.Accelerator, shortY0, seed: 1));
+        var bad = Assert.Throws<ArgumentException>(() => GbmOnKernel(shortY0, seed: 1));
         Assert.Contains("y0", bad.Message);
     }
 }
