@@ -116,11 +116,7 @@ void Case<TTab>(string name, EnsembleProblem p) where TTab : struct, IExplicitRu
     var compile = Stopwatch.StartNew();
     using var run = GpuEnsemble.Prepare<TTab, Lorenz<KernelF64>, Vec3<KernelF64>>(acc, p);
     double compileS = compile.Elapsed.TotalSeconds;
-    double warmS = run.Launch().TotalSeconds;
-    var times = new List<double>();
-    for (int r = 0; r < reps; r++) times.Add(run.Launch().TotalSeconds);
-    times.Sort();
-    double median = times[times.Count / 2];
+    var (warmS, times, median) = Timed(run);
     var res = run.Result();
     long totalSteps = res.Steps.Sum(s => (long)s);
 
@@ -186,11 +182,7 @@ void GbmCase(int n)
     using var run = GpuSdeEnsemble.Prepare<EulerMaruyama, GeometricBrownianMotion<KernelF64>, Vec1<KernelF64>, Vec1<KernelF64>, Vec1<KernelF64>,
         GbmDrift<KernelF64>, GbmDiffusion<KernelF64>>(acc, p, seed);
     double compileS = compile.Elapsed.TotalSeconds;
-    double warmS = run.Launch().TotalSeconds;
-    var times = new List<double>();
-    for (int r = 0; r < reps; r++) times.Add(run.Launch().TotalSeconds);
-    times.Sort();
-    double median = times[times.Count / 2];
+    var (warmS, times, median) = Timed(run);
     var res = run.Result();
     double disc = Math.Exp(-0.05), sum = 0, sum2 = 0;
     foreach (double sT in res.Final[0]) { double pay = disc * Math.Max(sT - 100, 0); sum += pay; sum2 += pay * pay; }
@@ -224,6 +216,16 @@ void GbmCase(int n)
         ["cpu_check_members"] = k,
         ["max_rel_diff_vs_cpu_lane8"] = worst,
     });
+}
+
+// A warm-up launch, then `reps` timed launches (sorted) and their median.
+(double WarmS, List<double> Times, double Median) Timed(PreparedEnsemble run)
+{
+    double warm = run.Launch().TotalSeconds;
+    var times = new List<double>();
+    for (int r = 0; r < reps; r++) times.Add(run.Launch().TotalSeconds);
+    times.Sort();
+    return (warm, times, times[times.Count / 2]);
 }
 
 static void Emit(Dictionary<string, object?> row) => Console.WriteLine(JsonSerializer.Serialize(row));
