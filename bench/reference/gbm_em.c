@@ -47,12 +47,6 @@
 #include <string.h>
 #include <omp.h>
 
-#define MU     0.05
-#define SIGMA  0.2
-#define S0     100.0
-#define STRIKE 100.0
-#define TMAT   1.0
-#define NSTEPS 252
 #ifndef CHUNK
 #define CHUNK 256
 #endif
@@ -63,7 +57,7 @@
 #warning "build with -fno-math-errno: with errno-setting sqrt gcc cannot vectorise the path loop (about 10x slower); results are identical"
 #endif
 
-#include "gbm_rng.h"   /* Philox4x32-10, ln and sin/cos kernels (shared with gbm_em.cu) */
+#include "gbm_common.h"   /* the problem, Black-Scholes, Philox4x32-10, ln and sin/cos kernels (shared with gbm_em.cu) */
 
 /* ------------------------------------------------------------------ simulation */
 static void simulate(long n, uint64_t seed, double *restrict S,
@@ -123,16 +117,6 @@ static void simulate(long n, uint64_t seed, double *restrict S,
         chunk_sum[c] = sum;
         chunk_sum2[c] = sum2;
     }
-}
-
-static double bs_call(double s0, double k, double r, double sigma, double t)
-{
-    const double sq = sigma * sqrt(t);
-    const double d1 = (log(s0 / k) + (r + 0.5 * sigma * sigma) * t) / sq;
-    const double d2 = d1 - sq;
-    const double N1 = 0.5 * erfc(-d1 / sqrt(2.0));
-    const double N2 = 0.5 * erfc(-d2 / sqrt(2.0));
-    return s0 * N1 - k * exp(-r * t) * N2;
 }
 
 static int cmp_double(const void *pa, const void *pb)

@@ -1,6 +1,6 @@
 /*
  * gbm_em.cu -- hand-written CUDA reference for the GBM Euler-Maruyama Monte Carlo on the GPU: the model, stream
- * and arithmetic of gbm_em.c (same Philox4x32-10 counters, same ln and sin/cos kernels from gbm_rng.h, one Philox
+ * and arithmetic of gbm_em.c (same Philox4x32-10 counters, same ln and sin/cos kernels from gbm_common.h, one Philox
  * block per 4 steps), one thread per path, S_T written to device memory.
  *
  * Timing: the kernel alone (CUDA events), median of `repeats` launches after one warm-up launch; the payoff
@@ -16,14 +16,8 @@
 #include <algorithm>
 #include <vector>
 #include <cuda_runtime.h>
-#include "gbm_rng.h"
+#include "gbm_common.h"
 
-#define MU     0.05
-#define SIGMA  0.2
-#define S0     100.0
-#define STRIKE 100.0
-#define TMAT   1.0
-#define NSTEPS 252
 
 #define CHECK(call) do { cudaError_t e_ = (call); if (e_ != cudaSuccess) { \
     fprintf(stderr, "%s:%d %s\n", __FILE__, __LINE__, cudaGetErrorString(e_)); exit(4); } } while (0)
@@ -48,14 +42,6 @@ __global__ void gbm_em_kernel(long n, uint32_t k0, uint32_t k1, double a, double
         if (left > 3) x *= a + b * (rb * pb.s);
     }
     out[p] = x;
-}
-
-static double bs_call(double s0, double k, double r, double sigma, double t)
-{
-    const double sq = sigma * sqrt(t);
-    const double d1 = (log(s0 / k) + (r + 0.5 * sigma * sigma) * t) / sq;
-    const double d2 = d1 - sq;
-    return s0 * 0.5 * erfc(-d1 / sqrt(2.0)) - k * exp(-r * t) * 0.5 * erfc(-d2 / sqrt(2.0));
 }
 
 int main(int argc, char **argv)

@@ -1,13 +1,21 @@
 /*
- * gbm_rng.h -- the random numbers of the GBM references (gbm_em.c on the CPU, gbm_em.cu on the GPU):
- * Philox4x32-10 with its known-answer test, and the branch-free ln and sin/cos(2*pi*u) kernels of the
- * Box-Muller transform. One copy, compiled by gcc for the CPU and by nvcc (GBM_HD = __host__ __device__)
+ * gbm_common.h -- what the GBM references (gbm_em.c on the CPU, gbm_em.cu on the GPU) share: the problem
+ * (mu, sigma, S0, strike, maturity, steps) and its Black-Scholes price, Philox4x32-10 with its known-answer test,
+ * and the branch-free ln and sin/cos(2*pi*u) kernels of the Box-Muller transform. One copy, compiled by gcc for the CPU and by nvcc (GBM_HD = __host__ __device__)
  * for the GPU. See gbm_em.c for the stream's layout.
  */
-#ifndef GBM_RNG_H
-#define GBM_RNG_H
+#ifndef GBM_COMMON_H
+#define GBM_COMMON_H
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
+
+#define MU     0.05
+#define SIGMA  0.2
+#define S0     100.0
+#define STRIKE 100.0
+#define TMAT   1.0
+#define NSTEPS 252
 
 #ifdef __CUDACC__
 #define GBM_HD __host__ __device__
@@ -143,4 +151,15 @@ GBM_HD static inline cos_sin sincos_2pi(double u)
     return out;
 }
 
-#endif /* GBM_RNG_H */
+/* Black-Scholes price of the European call (host only). */
+static double bs_call(double s0, double k, double r, double sigma, double t)
+{
+    const double sq = sigma * sqrt(t);
+    const double d1 = (log(s0 / k) + (r + 0.5 * sigma * sigma) * t) / sq;
+    const double d2 = d1 - sq;
+    const double N1 = 0.5 * erfc(-d1 / sqrt(2.0));
+    const double N2 = 0.5 * erfc(-d2 / sqrt(2.0));
+    return s0 * N1 - k * exp(-r * t) * N2;
+}
+
+#endif /* GBM_COMMON_H */
