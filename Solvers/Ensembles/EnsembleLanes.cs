@@ -191,3 +191,21 @@ internal struct EnsembleRefill<TModel, T, TY> : IRefill<OdeTerm<TModel, T, TY>, 
         return fresh;
     }
 }
+
+/// <summary>Storage for the lane groups of a CPU worker.</summary>
+internal static class GroupStorage
+{
+    /// <summary>
+    /// <paramref name="count"/> zeroed lane groups starting on a 64-byte boundary (a cache line, one AVX-512 vector)
+    /// when the group holds no object references; a plain array otherwise.
+    /// </summary>
+    public static Span<TG> Allocate<TG>(int count) where TG : struct
+    {
+        if (System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<TG>()) return new TG[count];
+        int bytes = count * System.Runtime.CompilerServices.Unsafe.SizeOf<TG>();
+        byte[] raw = GC.AllocateArray<byte>(bytes + 64, pinned: true);
+        int offset;
+        unsafe { offset = (int)((64 - ((nuint)System.Runtime.CompilerServices.Unsafe.AsPointer(ref raw[0]) & 63)) & 63); }
+        return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, TG>(raw.AsSpan(offset, bytes));
+    }
+}

@@ -85,14 +85,17 @@ public static class EnsembleRunner
         where T : struct, IScalar<T>
         where TY : struct, IState<TY, T>
     {
-        var s = new LaneState<T, TY, TY> { Member = T.From(-1) };
-        var term = default(OdeTerm<TModel, T, TY>);
-        s.Active = refill.Refill(T.True, ref term, ref s.Tau, ref s.TauEnd, ref s.Y, ref s.Member, ref s.H);
-        if (!T.Any(s.Active)) return;
-        var solver = default(ErkStepper<TTab, OdeTerm<TModel, T, TY>, T, TY, T, TY>);
+        // The worker's lane state, term, controller and stages on one 64-byte boundary: every vector load and store of
+        // the loop then stays within a cache line (bench/README.md measures what the split accesses cost).
+        var work = GroupStorage.Allocate<LaneGroup<ErkStepper<TTab, OdeTerm<TModel, T, TY>, T, TY, T, TY>, OdeTerm<TModel, T, TY>, TCtl, T, TY, TY>>(1);
+        ref var w = ref work[0];
+        w.S.Member = T.From(-1);
+        w.Ctl = ctl;
+        w.S.Active = refill.Refill(T.True, ref w.Term, ref w.S.Tau, ref w.S.TauEnd, ref w.S.Y, ref w.S.Member, ref w.S.H);
+        if (!T.Any(w.S.Active)) return;
         var ev = default(NoEvent<T, TY>);
-        Integrator.Run<ErkStepper<TTab, OdeTerm<TModel, T, TY>, T, TY, T, TY>, OdeTerm<TModel, T, TY>, TCtl, EnsembleSink<T, TY>, NoEvent<T, TY>,
-            EnsembleRefill<TModel, T, TY>, T, TY, T, TY>(ref solver, ref s, ref term, ref ctl, ref sink, ev, ref refill, opt);
+        Integrator.RunWithStages<ErkStepper<TTab, OdeTerm<TModel, T, TY>, T, TY, T, TY>, OdeTerm<TModel, T, TY>, TCtl, EnsembleSink<T, TY>, NoEvent<T, TY>,
+            EnsembleRefill<TModel, T, TY>, T, TY, T, TY>(ref w.Solver, ref w.S, ref w.Term, ref w.Ctl, ref sink, ev, ref refill, opt, ref w.K);
     }
 
     /// <summary>
@@ -106,7 +109,7 @@ public static class EnsembleRunner
         where T : struct, IScalar<T>
         where TY : struct, IState<TY, T>
     {
-        var groups = new LaneGroup<ErkStepper<TTab, OdeTerm<TModel, T, TY>, T, TY, T, TY>, OdeTerm<TModel, T, TY>, ConstantStepSize<T>, T, TY, TY>[LaneGroups];
+        var groups = GroupStorage.Allocate<LaneGroup<ErkStepper<TTab, OdeTerm<TModel, T, TY>, T, TY, T, TY>, OdeTerm<TModel, T, TY>, ConstantStepSize<T>, T, TY, TY>>(LaneGroups);
         Integrator.RunGroups<ErkStepper<TTab, OdeTerm<TModel, T, TY>, T, TY, T, TY>, OdeTerm<TModel, T, TY>, ConstantStepSize<T>, EnsembleSink<T, TY>,
             NoEvent<T, TY>, EnsembleRefill<TModel, T, TY>, T, TY, T, TY>(groups, default(ConstantStepSize<T>), ref sink, default(NoEvent<T, TY>), ref refill, opt);
     }

@@ -96,8 +96,8 @@ public static class SdeEnsembleRunner
         if (!TCtl.Adaptive)
         {
             // Constant steps: lane groups advanced together through runs of plain steps (Integrator.RunGroups).
-            var groups = new LaneGroup<SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>,
-                MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY>, TCtl, T, TY, Cat<TY, TG, T>>[EnsembleRunner.LaneGroups];
+            var groups = GroupStorage.Allocate<LaneGroup<SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>,
+                MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY>, TCtl, T, TY, Cat<TY, TG, T>>>(EnsembleRunner.LaneGroups);
             Integrator.RunGroups<SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>,
                 MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY>,
                 TCtl, EnsembleSink<T, TY>, NoEvent<T, TY>, SdeRefill<TModel, TPath, T, TY, TX, TG, TDrift, TDiff>, T, TY, Pair<T, TX>, Cat<TY, TG, T>>(

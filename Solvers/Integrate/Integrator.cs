@@ -63,6 +63,8 @@ public struct LaneGroup<TSolver, TTerm, TCtl, T, TY, TF>
     public RkStages<TY> K;
     /// <summary>Whether the group takes part in the current run of constant steps.</summary>
     internal bool InRun;
+    /// <summary>During a run: the signed time dir·τ of the next step and the signed step dir·H.</summary>
+    internal T RunT, RunH;
 }
 
 /// <summary>
@@ -90,8 +92,30 @@ public static class Integrator
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        Begin<TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(s.Active, ref s, ref term, ref ctl, ref sink, ev, opt);
         RkStages<TY> k = default;
+        RunWithStages<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(ref solver, ref s, ref term, ref ctl, ref sink, ev, ref refill, opt, ref k);
+    }
+
+    /// <summary>
+    /// As <see cref="Run"/>
+    /// with the caller's stage buffer <paramref name="k"/> (a CPU ensemble keeps the lane state, term, controller and
+    /// stages of a worker together on one cache-line boundary: <see cref="LaneGroup{TSolver, TTerm, TCtl, T, TY, TF}"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RunWithStages<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(
+        ref TSolver solver, ref LaneState<T, TY, TF> s, ref TTerm term, ref TCtl ctl, ref TSink sink, in TEvent ev, ref TRefill refill, LoopOptions opt,
+        ref RkStages<TY> k)
+        where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where TCtl : struct, IStepSizeController<T>
+        where TSink : struct, ISaveSink<T, TY>
+        where TEvent : struct, IEvent<T, TY>
+        where TRefill : struct, IRefill<TTerm, T, TY>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        Begin<TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(s.Active, ref s, ref term, ref ctl, ref sink, ev, opt);
         // Constant steps with nothing recorded per step go in runs of plain steps between saves (as RunGroups does for
         // CPU lane groups); the loop takes the steps around saves and the end one at a time.
         bool runs = Runs<TCtl, TSink, TEvent, T, TY>();
@@ -163,23 +187,25 @@ public static class Integrator
         T dir = T.From(opt.Direction);
         TSolver sv = solver;
         TTerm tm = term;
-        T tau = s.Tau, h = s.H;
+        // The loop's step starts at t0 = dir·τ with length dir·H and moves τ to τ + H; negation is exact, so
+        // dir·(τ + H) = dir·τ + dir·H bit for bit and the run keeps the signed time t = dir·τ instead.
+        T t = dir * s.Tau, h = dir * s.H;
         TY y = s.Y;
         TF f = s.F0;
-        sv.BeginRun(tm, dir, tau, h, n);
+        sv.BeginRun(tm, dir, s.Tau, s.H, n);
         TY probe = TY.Splat(T.Zero);
         for (int i = 0; i < n; i++)
         {
             // As the loop's step: the field at the step's start is the one at the end of the step before.
-            sv.Advance(tm, dir * tau, dir * h, y, f, out TY y1, out TF fLast);
-            probe = TY.Fma(T.Zero, y1, probe);
+            sv.Advance(tm, t, h, y, f, out TY y1, out TF fLast);
+            probe = TY.Add(probe, y1);
             y = y1;
-            tau = tau + h;
-            f = TSolver.Fsal ? fLast : tm.Vf(dir * tau, y);
+            t = t + h;
+            f = TSolver.Fsal ? fLast : tm.Vf(t, y);
         }
         if (!T.All(TY.AllFinite(probe))) return false;
         s.Y = y;
-        s.Tau = tau;
+        s.Tau = dir * t;
         s.F0 = f;
         s.Stats.Steps = s.Stats.Steps + T.From(n);
         solver = sv;
@@ -278,9 +304,18 @@ public static class Integrator
         for (int g = 0; g < groups.Length; g++) saved[g] = (groups[g].S.Y, groups[g].S.F0, groups[g].S.Tau, groups[g].Solver);
         T dir = T.From(opt.Direction);
         for (int g = 0; g < groups.Length; g++)
-            if (groups[g].InRun) groups[g].Solver.BeginRun(groups[g].Term, dir, groups[g].S.Tau, groups[g].S.H, n);
-        // 0·y is NaN exactly when y is infinite or NaN, and adding ±0 changes nothing: the probe turns non-finite at
-        // the first non-finite state of any lane and stays so (three FMAs per step instead of a compare per step).
+        {
+            ref var grp = ref groups[g];
+            if (!grp.InRun) continue;
+            grp.Solver.BeginRun(grp.Term, dir, grp.S.Tau, grp.S.H, n);
+            // The loop's step starts at t0 = dir·τ with length dir·H and moves τ to τ + H; negation is exact, so
+            // dir·(τ + H) = dir·τ + dir·H bit for bit and the run keeps the signed time instead.
+            grp.RunT = dir * grp.S.Tau;
+            grp.RunH = dir * grp.S.H;
+        }
+        // Any infinity or NaN in a sum stays one (inf + finite = inf, inf − inf = NaN): the probe turns non-finite at
+        // the first non-finite state of any lane (one add per component and step, off the multiply units; a sum that
+        // overflows only sends the run back to the loop, which retakes its steps one by one).
         TY probe = TY.Splat(T.Zero);
         for (int i = 0; i < n; i++)
         {
@@ -288,23 +323,27 @@ public static class Integrator
             {
                 ref var grp = ref groups[g];
                 if (!grp.InRun) continue;
-                // As the loop's step: t0 = dir·τ, h = dir·H, τ' = τ + H. A non-FSAL method's field at the start is the
-                // loop's end-point field of the step before (same time, same state, same bits); evaluating it here
-                // keeps it out of memory between steps. The run's first step takes the one the loop left (as many
-                // evaluations as the loop's steps: the statistics count real calls).
-                T tau = grp.S.Tau, h = grp.S.H, t0 = dir * tau;
+                // As the loop's step. A non-FSAL method's field at the start is the loop's end-point field of the step
+                // before (same time, same state, same bits); evaluating it here keeps it out of memory between steps.
+                // The run's first step takes the one the loop left (as many evaluations as the loop's steps: the
+                // statistics count real calls).
+                T t0 = grp.RunT, h = grp.RunH;
                 TY y0 = grp.S.Y;
                 TF f0 = TSolver.Fsal || i == 0 ? grp.S.F0 : grp.Term.Vf(t0, y0);
-                grp.Solver.Advance(grp.Term, t0, dir * h, y0, f0, out TY y1, out TF fLast);
+                grp.Solver.Advance(grp.Term, t0, h, y0, f0, out TY y1, out TF fLast);
                 if (TSolver.Fsal) grp.S.F0 = fLast;
-                probe = TY.Fma(T.Zero, y1, probe);
+                probe = TY.Add(probe, y1);
                 grp.S.Y = y1;
-                grp.S.Tau = tau + h;
+                grp.RunT = t0 + h;
             }
         }
-        if (!TSolver.Fsal)
-            for (int g = 0; g < groups.Length; g++)
-                if (groups[g].InRun) groups[g].S.F0 = groups[g].Term.Vf(dir * groups[g].S.Tau, groups[g].S.Y);
+        for (int g = 0; g < groups.Length; g++)
+        {
+            ref var grp = ref groups[g];
+            if (!grp.InRun) continue;
+            grp.S.Tau = dir * grp.RunT;
+            if (!TSolver.Fsal) grp.S.F0 = grp.Term.Vf(grp.RunT, grp.S.Y);
+        }
         if (!T.All(TY.AllFinite(probe)))
         {
             for (int g = 0; g < groups.Length; g++)
