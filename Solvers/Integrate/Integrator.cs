@@ -65,6 +65,8 @@ public struct LaneGroup<TSolver, TTerm, TCtl, T, TY, TF>
     internal bool InRun;
     /// <summary>During a run: the signed time dir·τ of the next step and the signed step dir·H.</summary>
     internal T RunT, RunH;
+    /// <summary>During a run: the steps taken so far.</summary>
+    internal int RunDone;
 }
 
 /// <summary>
@@ -303,10 +305,13 @@ public static class Integrator
     {
         for (int g = 0; g < groups.Length; g++) saved[g] = (groups[g].S.Y, groups[g].S.F0, groups[g].S.Tau, groups[g].Solver);
         T dir = T.From(opt.Direction);
+        int inRun = 0;
         for (int g = 0; g < groups.Length; g++)
         {
             ref var grp = ref groups[g];
             if (!grp.InRun) continue;
+            inRun++;
+            grp.RunDone = 0;
             grp.Solver.BeginRun(grp.Term, dir, grp.S.Tau, grp.S.H, n);
             // The loop's step starts at t0 = dir·τ with length dir·H and moves τ to τ + H; negation is exact, so
             // dir·(τ + H) = dir·τ + dir·H bit for bit and the run keeps the signed time instead.
@@ -317,7 +322,22 @@ public static class Integrator
         // the first non-finite state of any lane (one add per component and step, off the multiply units; a sum that
         // overflows only sends the run back to the loop, which retakes its steps one by one).
         TY probe = TY.Splat(T.Zero);
-        for (int i = 0; i < n; i++)
+        if (TSolver.RunChunk > 1)
+        {
+            // Each visit takes a chunk of the group's run (a stepper's natural unit, such as a block of Brownian
+            // increments); the groups still alternate, and each group's steps are the same whatever the chunks.
+            while (inRun > 0)
+            {
+                for (int g = 0; g < groups.Length; g++)
+                {
+                    ref var grp = ref groups[g];
+                    if (!grp.InRun || grp.RunDone >= n) continue;
+                    grp.RunDone += grp.Solver.AdvanceChunk(grp.Term, ref grp.RunT, grp.RunH, ref grp.S.Y, ref grp.S.F0, grp.RunDone == 0, n - grp.RunDone, ref probe);
+                    if (grp.RunDone >= n) inRun--;
+                }
+            }
+        }
+        else for (int i = 0; i < n; i++)
         {
             for (int g = 0; g < groups.Length; g++)
             {

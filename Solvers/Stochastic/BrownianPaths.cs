@@ -439,21 +439,32 @@ public struct FixedStepBrownian<T, TX> : IBrownianPath<T, TX>
         long block = n >> 2;
         if (block != noise.Block)
         {
-            Vector512<ulong> counter = Vector512.Create((ulong)block & 0xFFFFFFFFUL);
-            Vector512<double> root = Vector512.Create(SqrtDt);
-            for (int d = 0; d < TX.Dim; d++)
-            {
-                Philox.Philox8(counter, noise.MemberLo, noise.MemberHi, Vector512.Create((ulong)(uint)d), noise.Keys,
-                    out Vector512<ulong> r0, out Vector512<ulong> r1, out Vector512<ulong> r2, out Vector512<ulong> r3);
-                BlockNormals(r0, r1, r2, r3, out Vector512<double> z0, out Vector512<double> z1, out Vector512<double> z2, out Vector512<double> z3);
-                TX.Set(ref noise.W[0], d, FromSlots(root * z0));
-                TX.Set(ref noise.W[1], d, FromSlots(root * z1));
-                TX.Set(ref noise.W[2], d, FromSlots(root * z2));
-                TX.Set(ref noise.W[3], d, FromSlots(root * z3));
-            }
+            BlockIncrements(block, noise, out noise.W[0], out noise.W[1], out noise.W[2], out noise.W[3]);
             noise.Block = block;
         }
         return noise.W[(int)(n & 3)];
+    }
+
+    /// <summary>
+    /// The increments of stream steps 4·<paramref name="block"/> … 4·<paramref name="block"/> + 3 over full forward steps
+    /// (one Philox block per noise dimension): bit for bit what <see cref="RunIncrement"/> gives for those steps.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal readonly void BlockIncrements(long block, in FixedStepRunNoise<T, TX> noise, out TX w0, out TX w1, out TX w2, out TX w3)
+    {
+        w0 = w1 = w2 = w3 = default;
+        Vector512<ulong> counter = Vector512.Create((ulong)block & 0xFFFFFFFFUL);
+        Vector512<double> root = Vector512.Create(SqrtDt);
+        for (int d = 0; d < TX.Dim; d++)
+        {
+            Philox.Philox8(counter, noise.MemberLo, noise.MemberHi, Vector512.Create((ulong)(uint)d), noise.Keys,
+                out Vector512<ulong> r0, out Vector512<ulong> r1, out Vector512<ulong> r2, out Vector512<ulong> r3);
+            BlockNormals(r0, r1, r2, r3, out Vector512<double> z0, out Vector512<double> z1, out Vector512<double> z2, out Vector512<double> z3);
+            TX.Set(ref w0, d, FromSlots(root * z0));
+            TX.Set(ref w1, d, FromSlots(root * z1));
+            TX.Set(ref w2, d, FromSlots(root * z2));
+            TX.Set(ref w3, d, FromSlots(root * z3));
+        }
     }
 
     /// <summary>Philox counter words (n/4, member low, member high) of each slot.</summary>
