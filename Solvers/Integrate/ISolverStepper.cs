@@ -75,12 +75,12 @@ public interface ISolverStepper<TTerm, T, TY, TC, TF> : IRunStepper<TTerm, T, TY
     /// <summary>
     /// Takes from 1 to <paramref name="most"/> steps of a run (as many calls of
     /// <see cref="IRunStepper{TTerm, T, TY, TC, TF}.Advance"/> would, the same bits) from signed time <paramref name="t"/>
-    /// with signed step <paramref name="h"/>, moving <paramref name="t"/> and <paramref name="y"/>, adding each new state
-    /// to <paramref name="probe"/>, and returns how many it took. The field at the first step's start is
+    /// with signed step <paramref name="h"/>, moving <paramref name="t"/> and <paramref name="y"/>, and returns how many
+    /// it took. The field at the first step's start is
     /// <paramref name="f"/> when <paramref name="haveF"/>, else evaluated; on return <paramref name="f"/> holds the last
     /// step's end-point field for an FSAL stepper (a non-FSAL stepper's caller evaluates it when the run ends).
     /// </summary>
-    int AdvanceChunk(in TTerm term, ref T t, T h, ref TY y, ref TF f, bool haveF, int most, ref TY probe);
+    int AdvanceChunk(in TTerm term, ref T t, T h, ref TY y, ref TF f, bool haveF, int most);
     /// <summary>
     /// Completes <paramref name="k"/> for dense output of the step just taken from (t0, y0) with length h (extra stages
     /// of a bootstrapped interpolant; nothing for most solvers). The loop calls it before any <see cref="Interpolate"/>.
@@ -136,12 +136,11 @@ public struct ErkStepper<TTab, TTerm, T, TY, TC, TF> : ISolverStepper<TTerm, T, 
     public static int RunChunk => 1;
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly int AdvanceChunk(in TTerm term, ref T t, T h, ref TY y, ref TF f, bool haveF, int most, ref TY probe)
+    public readonly int AdvanceChunk(in TTerm term, ref T t, T h, ref TY y, ref TF f, bool haveF, int most)
     {
         TF f0 = TTab.Fsal || haveF ? f : term.Vf(t, y);
         Advance(term, t, h, y, f0, out TY y1, out TF fLast);
         if (TTab.Fsal) f = fLast;
-        probe = TY.Add(probe, y1);
         y = y1;
         t = t + h;
         return 1;

@@ -206,7 +206,7 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
     // root (inlined into the run loop, the block's Philox rounds exhaust the JIT inlining budget: measured).
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public int AdvanceChunk(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
-        ref T t, T h, ref TY y, ref Cat<TY, TG, T> f, bool haveF, int most, ref TY probe)
+        ref T t, T h, ref TY y, ref Cat<TY, TG, T> f, bool haveF, int most)
     {
         if (FixedStream && RunStep >= 0 && (RunStep & 3) == 0 && most >= 4)
         {
@@ -214,27 +214,25 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
             path.BlockIncrements(RunStep >> 2, RunNoise, out TX w0, out TX w1, out TX w2, out TX w3);
             RunStep += 4;
             T tt = t;
-            TY yy = y, p = probe;
-            BlockStep(term, ref tt, h, ref yy, haveF ? f : term.Vf(tt, yy), w0, ref p);
-            BlockStep(term, ref tt, h, ref yy, term.Vf(tt, yy), w1, ref p);
-            BlockStep(term, ref tt, h, ref yy, term.Vf(tt, yy), w2, ref p);
-            BlockStep(term, ref tt, h, ref yy, term.Vf(tt, yy), w3, ref p);
+            TY yy = y;
+            BlockStep(term, ref tt, h, ref yy, haveF ? f : term.Vf(tt, yy), w0);
+            BlockStep(term, ref tt, h, ref yy, term.Vf(tt, yy), w1);
+            BlockStep(term, ref tt, h, ref yy, term.Vf(tt, yy), w2);
+            BlockStep(term, ref tt, h, ref yy, term.Vf(tt, yy), w3);
             t = tt;
             y = yy;
-            probe = p;
             return 4;
         }
-        AdvanceOne(term, ref t, h, ref y, f, haveF, ref probe);
+        AdvanceOne(term, ref t, h, ref y, f, haveF);
         return 1;
     }
 
     /// <summary>One step of <see cref="AdvanceChunk"/> outside a whole block: <see cref="Advance"/>.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private void AdvanceOne(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
-        ref T t, T h, ref TY y, in Cat<TY, TG, T> f, bool haveF, ref TY probe)
+        ref T t, T h, ref TY y, in Cat<TY, TG, T> f, bool haveF)
     {
         Advance(term, t, h, y, haveF ? f : term.Vf(t, y), out TY y1, out _);
-        probe = TY.Add(probe, y1);
         y = y1;
         t = t + h;
     }
@@ -242,12 +240,11 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
     /// <summary>One step of a block in <see cref="AdvanceChunk"/>: <see cref="Advance"/> with the increment given.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void BlockStep(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
-        ref T t, T h, ref TY y, in Cat<TY, TG, T> f0, in TX w, ref TY probe)
+        ref T t, T h, ref TY y, in Cat<TY, TG, T> f0, in TX w)
     {
         T t1 = t + h;
         TMethod.Advance<TDrift, TDiff, TPath, T, TY, TX, TG>(term, f0, new Pair<T, TX>(term.First.Contr(t, t1), w), y, ref Carry, out TY y1, out _);
         Commit(T.True);
-        probe = TY.Add(probe, y1);
         y = y1;
         t = t1;
     }
