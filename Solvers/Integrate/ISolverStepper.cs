@@ -67,9 +67,10 @@ public interface ISolverStepper<TTerm, T, TY, TC, TF> : IRunStepper<TTerm, T, TY
     /// </summary>
     bool AdvanceRun(ref LaneState<T, TY, TF> s, in TTerm term, int steps, LoopOptions opt);
     /// <summary>
-    /// Most steps of a run a lane group takes per visit in <see cref="Integrator.RunGroups"/> through
-    /// <see cref="AdvanceChunk"/>; 1: the groups take their runs one <see cref="IRunStepper{TTerm, T, TY, TC, TF}.Advance"/>
-    /// at a time.
+    /// How <see cref="Integrator.RunGroups"/> takes this stepper's runs: 0 — its loop inlines
+    /// <see cref="IRunStepper{TTerm, T, TY, TC, TF}.Advance"/> and the lane groups alternate step by step (small steppers);
+    /// n ≥ 1 — each visit of a group calls <see cref="AdvanceChunk"/>, a JIT root of its own, for up to n steps (steppers
+    /// too large to inline there: the JIT's inlining budget for the loop runs out and leaves every lane operation a call).
     /// </summary>
     static abstract int RunChunk { get; }
     /// <summary>
@@ -133,7 +134,9 @@ public struct ErkStepper<TTab, TTerm, T, TY, TC, TF> : ISolverStepper<TTerm, T, 
     public bool AdvanceRun(ref LaneState<T, TY, TF> s, in TTerm term, int steps, LoopOptions opt)
         => Integrator.AdvanceRun<ErkStepper<TTab, TTerm, T, TY, TC, TF>, TTerm, T, TY, TC, TF>(ref this, ref s, term, steps, opt);
     /// <inheritdoc/>
-    public static int RunChunk => 1;
+    // The run loop takes every tableau's runs step by step with the groups interleaved (large tableaus' Advance is a
+    // JIT root of its own, called there).
+    public static int RunChunk => 0;
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly int AdvanceChunk(in TTerm term, ref T t, T h, ref TY y, ref TF f, bool haveF, int most)

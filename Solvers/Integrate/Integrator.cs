@@ -317,7 +317,7 @@ public static class Integrator
             grp.RunT = dir * grp.S.Tau;
             grp.RunH = dir * grp.S.H;
         }
-        if (TSolver.RunChunk > 1)
+        if (TSolver.RunChunk > 0)
         {
             // Each visit takes a chunk of the group's run (a stepper's natural unit, such as a block of Brownian
             // increments); the groups still alternate, and each group's steps are the same whatever the chunks.

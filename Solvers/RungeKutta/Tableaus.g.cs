@@ -1032,7 +1032,8 @@ public struct Dopri5 : IExplicitRungeKutta
         k.K6 = k6;
     }
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // Its own JIT root: inlined into the run loop it would exhaust the JIT inlining budget (measured).
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Advance<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast)
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where T : struct, IScalar<T>
@@ -1315,7 +1316,8 @@ public struct Tsit5 : IExplicitRungeKutta
         k.K6 = k6;
     }
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // Its own JIT root: inlined into the run loop it would exhaust the JIT inlining budget (measured).
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Advance<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast)
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where T : struct, IScalar<T>
@@ -1725,7 +1727,8 @@ public struct Dopri8 : IExplicitRungeKutta
         k.K13 = k13;
     }
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // Its own JIT root: inlined into the run loop it would exhaust the JIT inlining budget (measured).
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Advance<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast)
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where T : struct, IScalar<T>

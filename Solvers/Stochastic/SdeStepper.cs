@@ -197,7 +197,7 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
     }
 
     /// <inheritdoc/>
-    public static int RunChunk => FixedStream ? 4 : 1;
+    public static int RunChunk => FixedStream ? 4 : 0;
 
     /// <inheritdoc/>
     // A run taken by step number visits a lane group once per Philox block: the block's four increments go straight to

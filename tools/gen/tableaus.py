@@ -302,11 +302,17 @@ for s in solvers:
     out.extend('        ' + x for x in L)
     out.append('    }')
     # Advance: the same stage recurrence and y1 (same operations in the same order, so the same bits) without the
-    # error estimate or stored stages, inlined into the caller: runs of constant steps (Integrator.RunGroups).
+    # error estimate or stored stages: runs of constant steps (Integrator.RunGroups). Up to four stages it inlines into
+    # the run loop; larger tableaus are their own JIT root, as Step is (inlined, Tsit5's step left the run loop's lane
+    # operations as calls and ran 15-20x slower: measured).
     A = [x for x in L if not x.startswith('k.K') and 'err' not in x and x not in ('if (wantError)', '{', '}')]
     if fused: A = [x for x in A if not x.startswith('TY k')]   # the stage increments are only stored and estimated from
     out.append('    /// <inheritdoc/>')
-    out.append('    [MethodImpl(MethodImplOptions.AggressiveInlining)]')
+    if S <= 4:
+        out.append('    [MethodImpl(MethodImplOptions.AggressiveInlining)]')
+    else:
+        out.append('    // Its own JIT root: inlined into the run loop it would exhaust the JIT inlining budget (measured).')
+        out.append('    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]')
     out.append('    public static void Advance<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast)')
     out.append('        where TTerm : struct, ITerm<T, TY, TC, TF>')
     out.append('        where T : struct, IScalar<T>')
