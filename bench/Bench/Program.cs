@@ -43,10 +43,13 @@ Console.Error.WriteLine($"machine: {Environment.ProcessorCount} cores, {System.R
 foreach (int n in !Want("rk4") ? [] : quick ? new[] { 100_000 } : new[] { 10_000, 1_000_000 })
 {
     var p = LorenzEnsemble(n, null);
+    // The last variant is not RK4: constant-step Tsit5 (six field evaluations per step against RK4's four, so about
+    // two thirds of RK4's rate is parity); it watches the runs of tableaus too large to inline (no target).
     var variants = new (string, Func<EnsembleResult>)[]
     {
-        ("Lane16", () => EnsembleRunner.Run<Rk4, Lorenz<Lane16>, Lane16, Vec3<Lane16>>(p, Buffers(p), threads)),
-        ("Lane8", () => EnsembleRunner.Run<Rk4, Lorenz<Lane8>, Lane8, Vec3<Lane8>>(p, Buffers(p), threads)),
+        ("RK4 Lane16", () => EnsembleRunner.Run<Rk4, Lorenz<Lane16>, Lane16, Vec3<Lane16>>(p, Buffers(p), threads)),
+        ("RK4 Lane8", () => EnsembleRunner.Run<Rk4, Lorenz<Lane8>, Lane8, Vec3<Lane8>>(p, Buffers(p), threads)),
+        ("Tsit5 Lane8, constant dt (6 evaluations/step)", () => EnsembleRunner.Run<Tsit5, Lorenz<Lane8>, Lane8, Vec3<Lane8>>(p, Buffers(p), threads)),
     };
     var cRates = new List<double>();
     var ours = variants.Select(_ => new List<double>()).ToArray();
@@ -64,7 +67,8 @@ foreach (int n in !Want("rk4") ? [] : quick ? new[] { 100_000 } : new[] { 10_000
         }
     }
     for (int v = 0; v < variants.Length; v++)
-        rows.Add(Paired("lorenz_rk4_dt1e-3", n, $"RK4 {variants[v].Item1}", "C gcc -O3 -march=native OpenMP SoA", ours[v], cRates, accuracy[v], ">= 0.8"));
+        rows.Add(Paired("lorenz_rk4_dt1e-3", n, variants[v].Item1, "C gcc -O3 -march=native OpenMP SoA", ours[v], cRates, accuracy[v],
+            variants[v].Item1.StartsWith("RK4") ? ">= 0.8" : "—"));
 }
 
 // ---- 2. adaptive Tsit5/Dopri5 vs Boost.Odeint dopri5 (ensemble and sweep) ----
