@@ -16,9 +16,6 @@ namespace Diffrax.Solvers.Ensembles;
 /// </summary>
 public static class EnsembleRunner
 {
-    /// <summary>Members claimed from the shared queue at a time.</summary>
-    public const int ClaimBlock = 64;
-
     /// <summary>Lane groups per thread for constant-step ensembles (<see cref="Integrator.RunGroups"/>); measured in bench/README.md.</summary>
     public static int LaneGroups { get; set; } = 4;
 
@@ -53,9 +50,9 @@ public static class EnsembleRunner
         double[] saveTaus = p.SaveAt.Taus(p.T0, p.T1);
         double[] ts = saveTaus.Select(tau => dir * tau).ToArray();
         var result = Target(into, p.Members, dim, ts);
-        var queue = new MemberQueue(p.Members, ClaimBlock);
         if (threads <= 0) threads = Environment.ProcessorCount;
         threads = Math.Max(1, Math.Min(threads, (p.Members + T.Width - 1) / T.Width));
+        var queue = MemberQueue.For(p.Members, threads);
         var opt = new LoopOptions(dir, p.MaxSteps);
 
         Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, _ =>

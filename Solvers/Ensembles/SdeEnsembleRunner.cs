@@ -52,9 +52,9 @@ public static class SdeEnsembleRunner
         double dir = Diffeq.Validate(TMethod.Name, TMethod.ErrorOrder, p.T0, p.T1, p.Dt0, stepSize, p.MaxSteps);
         double[] saveTaus = p.SaveAt.Taus(p.T0, p.T1);
         var result = EnsembleRunner.Target(into, p.Members, dim, saveTaus.Select(tau => dir * tau).ToArray());
-        var queue = new MemberQueue(p.Members, EnsembleRunner.ClaimBlock);
         if (threads <= 0) threads = Environment.ProcessorCount;
         threads = Math.Max(1, Math.Min(threads, (p.Members + T.Width - 1) / T.Width));
+        var queue = MemberQueue.For(p.Members, threads);
         var opt = new LoopOptions(dir, p.MaxSteps);
         double tol = treeTolerance ?? Math.Abs(p.T1 - p.T0) * Math.Pow(2, -20);
 

@@ -46,3 +46,29 @@ public class GroupStorageTests
         Assert.Equal(1.0, groups[4].Data![0]);
     }
 }
+
+/// <summary>The shared member queue of CPU ensembles: every member handed out once, in blocks sized for the threads.</summary>
+public class MemberQueueTests
+{
+    [Theory]
+    [InlineData(1, 1, 64)]
+    [InlineData(10_000, 2, 192)]       // 5,000 a thread: 1/32 is 157, rounded up to a multiple of 64
+    [InlineData(1_000_000, 2, 1024)]   // capped
+    [InlineData(100, 16, 64)]          // floored
+    public void Blocks_AreMultiplesOf64_AboutAThirtySecondOfAThreadsShare(int members, int threads, int expected)
+        => Assert.Equal(expected, MemberQueue.For(members, threads).Block);
+
+    [Fact]
+    public void EveryMember_IsClaimedExactlyOnce_AcrossThreads()
+    {
+        const int members = 100_003;
+        var queue = MemberQueue.For(members, 3);
+        var seen = new int[members];
+        Parallel.For(0, 3, _ =>
+        {
+            while (queue.TryClaim(out int start, out int end))
+                for (int m = start; m < end; m++) Interlocked.Increment(ref seen[m]);
+        });
+        Assert.All(seen, c => Assert.Equal(1, c));
+    }
+}
