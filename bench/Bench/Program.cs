@@ -30,8 +30,10 @@ string outPath = ArgValue("--out") ?? Path.Combine(RepoRoot(), "bench", "results
 int threads = Environment.ProcessorCount;
 string only = ArgValue("--only") ?? "";   // run only the sections whose name contains this (rk4, adaptive, equation, gbm)
 bool Want(string section) => section.Contains(only, StringComparison.OrdinalIgnoreCase);
-// BENCH_LANE_GROUPS=N: lane groups per thread for constant steps (EnsembleRunner.LaneGroups; default 4), for experiments.
+// BENCH_LANE_GROUPS=N / BENCH_SDE_LANE_GROUPS=N: lane groups per thread for constant-step ODE ensembles
+// (EnsembleRunner.LaneGroups; default 4) and SDE ensembles (SdeEnsembleRunner.LaneGroups; default 2), for experiments.
 if (Environment.GetEnvironmentVariable("BENCH_LANE_GROUPS") is { } lanesGroups) EnsembleRunner.LaneGroups = int.Parse(lanesGroups, CultureInfo.InvariantCulture);
+if (Environment.GetEnvironmentVariable("BENCH_SDE_LANE_GROUPS") is { } sdeGroups) SdeEnsembleRunner.LaneGroups = int.Parse(sdeGroups, CultureInfo.InvariantCulture);
 string refBin = Path.Combine(RepoRoot(), "bench", "reference", "bin");
 Sh("bash", Path.Combine(RepoRoot(), "bench", "reference", "build.sh"));
 
