@@ -17,8 +17,8 @@ public static class SdeEnsembleRunner
 {
     /// <summary>
     /// Lane groups per thread for constant-step SDE ensembles: each visit of a group takes two Philox blocks' eight
-    /// steps, so two groups already overlap one another (GBM, 1M paths: 2 groups 0.64–0.72× of C, 4 groups 0.59–0.68×
-    /// in four paired runs; bench/README.md).
+    /// steps, so two groups already overlap one another (GBM, 1M paths, eight paired runs: 2 groups median 0.685× of C,
+    /// 4 groups 0.65×, 2 faster in 6 of 8; bench/README.md).
     /// </summary>
     public static int LaneGroups { get; set; } = 2;
 
