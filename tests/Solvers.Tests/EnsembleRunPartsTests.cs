@@ -72,3 +72,32 @@ public class MemberQueueTests
         Assert.All(seen, c => Assert.Equal(1, c));
     }
 }
+
+/// <summary>A tableau stepper's chunk of a run (one step a visit) is its Advance, with the FSAL field carried.</summary>
+public class ErkChunkTests
+{
+    private static void Check<TTab>() where TTab : struct, IExplicitRungeKutta
+    {
+        var term = new OdeTerm<Lorenz<F64>, F64, Vec3<F64>>(new Lorenz<F64>(new(10), new(28), new(8.0 / 3.0)));
+        var stepper = default(ErkStepper<TTab, OdeTerm<Lorenz<F64>, F64, Vec3<F64>>, F64, Vec3<F64>, F64, Vec3<F64>>);
+        var y0 = new Vec3<F64>(new(1.5), new(-2.0), new(20.0));
+        F64 t0 = new(0.25), h = new(0.01);
+        var f0 = term.Vf(t0, y0);
+        stepper.Advance(term, t0, h, y0, f0, out var y1, out var fLast);
+        stepper.Advance(term, t0 + h, h, y1, TTab.Fsal ? fLast : term.Vf(t0 + h, y1), out var y2, out var fLast2);
+
+        F64 t = t0;
+        var y = y0;
+        var f = f0;
+        Assert.Equal(1, stepper.AdvanceChunk(term, ref t, h, ref y, ref f, true, 5));
+        Assert.Equal((t0 + h).V, t.V);
+        Assert.Equal(y1.X.V, y.X.V); Assert.Equal(y1.Y.V, y.Y.V); Assert.Equal(y1.Z.V, y.Z.V);
+        // The second step evaluates its start field itself unless the stepper carries it (FSAL).
+        Assert.Equal(1, stepper.AdvanceChunk(term, ref t, h, ref y, ref f, false, 4));
+        Assert.Equal(y2.X.V, y.X.V); Assert.Equal(y2.Y.V, y.Y.V); Assert.Equal(y2.Z.V, y.Z.V);
+        if (TTab.Fsal) Assert.Equal(fLast2.X.V, f.X.V);
+    }
+
+    [Fact] public void Rk4_ChunkIsAdvance() => Check<Rk4>();
+    [Fact] public void Tsit5_ChunkIsAdvance_CarryingTheFsalField() => Check<Tsit5>();
+}
