@@ -203,8 +203,8 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
     /// <inheritdoc/>
     // A run taken by step number visits a lane group once per two Philox blocks: each block's four increments go
     // straight to its four steps, with the state, time and increments in registers (no block check, cache or group
-    // bookkeeping per step). Steps before the run's first block boundary, and after its last, are taken one at a time. Its own JIT
-    // root (inlined into the run loop, the block's Philox rounds exhaust the JIT inlining budget: measured).
+    // bookkeeping per step). Steps before the run's first block boundary, and after its last, are taken one at a time.
+    // Its own JIT root (inlined into the run loop, the block's Philox rounds exhaust the JIT inlining budget: measured).
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public int AdvanceChunk(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
         ref T t, T h, ref TY y, ref Cat<TY, TG, T> f, bool haveF, int most)
