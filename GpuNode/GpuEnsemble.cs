@@ -20,22 +20,23 @@ namespace Diffrax.GpuNode;
 public static class GpuEnsemble
 {
     /// <summary>Solves every member of <paramref name="p"/> with tableau <typeparamref name="TTab"/> on <paramref name="accelerator"/>.</summary>
-    public static EnsembleResult Run<TTab, TModel, TY>(Accelerator accelerator, EnsembleProblem p)
+    public static EnsembleResult Run<TTab, TModel, TY>(Accelerator accelerator, EnsembleProblem p, LaunchBounds? bounds = null)
         where TTab : struct, IExplicitRungeKutta
         where TModel : struct, IModel<TModel, KernelF64, TY>
         where TY : struct, IState<TY, KernelF64>
     {
-        using var run = Prepare<TTab, TModel, TY>(accelerator, p);
+        using var run = Prepare<TTab, TModel, TY>(accelerator, p, bounds);
         run.Launch();
         return run.Result();
     }
 
     /// <summary>
     /// Validates <paramref name="p"/>, uploads it, allocates the output buffers and compiles the kernel, so that
-    /// <see cref="PreparedEnsemble.Launch"/> measures the solve alone. Throws <see cref="ArgumentException"/> for an
-    /// invalid problem and <see cref="NotSupportedException"/> for step/jump times (host-only controller).
+    /// <see cref="PreparedEnsemble.Launch"/> measures the solve alone; <paramref name="bounds"/> compiles the kernel under
+    /// launch bounds (default: none, auto-grouped). Throws <see cref="ArgumentException"/> for an invalid problem and
+    /// <see cref="NotSupportedException"/> for step/jump times (host-only controller).
     /// </summary>
-    public static PreparedEnsemble Prepare<TTab, TModel, TY>(Accelerator accelerator, EnsembleProblem p)
+    public static PreparedEnsemble Prepare<TTab, TModel, TY>(Accelerator accelerator, EnsembleProblem p, LaunchBounds? bounds = null)
         where TTab : struct, IExplicitRungeKutta
         where TModel : struct, IModel<TModel, KernelF64, TY>
         where TY : struct, IState<TY, KernelF64>
@@ -55,15 +56,15 @@ public static class GpuEnsemble
         if (p.Pid is { } options)
         {
             var ctl = new PidController<KernelF64>(options, TTab.ErrorOrder);
-            var kernel = accelerator.LoadAutoGroupedStreamKernel<Index1D, EnsembleBuffers, PidController<KernelF64>, LoopOptions>(
-                EnsembleKernels.Ode<TTab, TModel, TY, PidController<KernelF64>>);
-            run.SetLaunch(b => kernel(p.Members, b, ctl, opt));
+            var kernel = KernelLoader.Load<Action<AcceleratorStream, Index1D, EnsembleBuffers, PidController<KernelF64>, LoopOptions>>(
+                accelerator, EnsembleKernels.OdeMethod<TTab, TModel, TY, PidController<KernelF64>>(), bounds, out var owned);
+            run.SetLaunch(b => kernel(accelerator.DefaultStream, p.Members, b, ctl, opt), owned);
         }
         else
         {
-            var kernel = accelerator.LoadAutoGroupedStreamKernel<Index1D, EnsembleBuffers, ConstantStepSize<KernelF64>, LoopOptions>(
-                EnsembleKernels.Ode<TTab, TModel, TY, ConstantStepSize<KernelF64>>);
-            run.SetLaunch(b => kernel(p.Members, b, default, opt));
+            var kernel = KernelLoader.Load<Action<AcceleratorStream, Index1D, EnsembleBuffers, ConstantStepSize<KernelF64>, LoopOptions>>(
+                accelerator, EnsembleKernels.OdeMethod<TTab, TModel, TY, ConstantStepSize<KernelF64>>(), bounds, out var owned);
+            run.SetLaunch(b => kernel(accelerator.DefaultStream, p.Members, b, default, opt), owned);
         }
         return run;
     }
@@ -77,7 +78,8 @@ public static class GpuEnsemble
 public static class GpuSdeEnsemble
 {
     /// <summary>Solves every member of <paramref name="p"/> with <typeparamref name="TMethod"/> on <paramref name="accelerator"/>.</summary>
-    public static EnsembleResult Run<TMethod, TModel, TY, TX, TG, TDrift, TDiff>(Accelerator accelerator, EnsembleProblem p, ulong seed)
+    public static EnsembleResult Run<TMethod, TModel, TY, TX, TG, TDrift, TDiff>(Accelerator accelerator, EnsembleProblem p, ulong seed,
+        LaunchBounds? bounds = null)
         where TMethod : struct, ISdeMethod
         where TModel : struct, ISdeModel<TModel, KernelF64, TY, TX, TG, TDrift, TDiff>
         where TY : struct, IState<TY, KernelF64>
@@ -86,7 +88,7 @@ public static class GpuSdeEnsemble
         where TDrift : struct, IVectorField<KernelF64, TY>
         where TDiff : struct, IDiffusion<KernelF64, TY, TX, TG>
     {
-        using var run = Prepare<TMethod, TModel, TY, TX, TG, TDrift, TDiff>(accelerator, p, seed);
+        using var run = Prepare<TMethod, TModel, TY, TX, TG, TDrift, TDiff>(accelerator, p, seed, bounds);
         run.Launch();
         return run.Result();
     }
@@ -95,9 +97,10 @@ public static class GpuSdeEnsemble
     /// Validates <paramref name="p"/> (as the CPU runner does: the method must accept the diffusion's noise, and the
     /// solve must take constant steps, <c>Dt0</c> given and no controller), uploads it and compiles the kernel.
     /// Throws <see cref="ArgumentException"/> for an invalid problem and <see cref="NotSupportedException"/> for
-    /// adaptive steps (the virtual Brownian tree is not in a kernel yet).
+    /// adaptive steps (the virtual Brownian tree is not in a kernel yet). <paramref name="bounds"/> as for ODE ensembles.
     /// </summary>
-    public static PreparedEnsemble Prepare<TMethod, TModel, TY, TX, TG, TDrift, TDiff>(Accelerator accelerator, EnsembleProblem p, ulong seed)
+    public static PreparedEnsemble Prepare<TMethod, TModel, TY, TX, TG, TDrift, TDiff>(Accelerator accelerator, EnsembleProblem p, ulong seed,
+        LaunchBounds? bounds = null)
         where TMethod : struct, ISdeMethod
         where TModel : struct, ISdeModel<TModel, KernelF64, TY, TX, TG, TDrift, TDiff>
         where TY : struct, IState<TY, KernelF64>
@@ -119,9 +122,9 @@ public static class GpuSdeEnsemble
         var opt = new LoopOptions(dir, p.MaxSteps);
         var path = new FixedStepBrownian<KernelF64, TX>(seed, p.T0, p.T1, Math.Abs(p.Dt0!.Value), KernelF64.Zero);
         long offset = p.MemberOffset;
-        var kernel = accelerator.LoadAutoGroupedStreamKernel<Index1D, EnsembleBuffers, FixedStepBrownian<KernelF64, TX>, long, LoopOptions>(
-            EnsembleKernels.Sde<TMethod, TModel, TY, TX, TG, TDrift, TDiff>);
-        run.SetLaunch(b => kernel(p.Members, b, path, offset, opt));
+        var kernel = KernelLoader.Load<Action<AcceleratorStream, Index1D, EnsembleBuffers, FixedStepBrownian<KernelF64, TX>, long, LoopOptions>>(
+            accelerator, EnsembleKernels.SdeMethod<TMethod, TModel, TY, TX, TG, TDrift, TDiff>(), bounds, out var owned);
+        run.SetLaunch(b => kernel(accelerator.DefaultStream, p.Members, b, path, offset, opt), owned);
         return run;
     }
 }
@@ -136,6 +139,7 @@ public sealed class PreparedEnsemble : IDisposable
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _stats;
     private readonly EnsembleBuffers _buffers;
     private Action<EnsembleBuffers>? _launch;
+    private IDisposable? _kernel;
 
     internal PreparedEnsemble(Accelerator acc, EnsembleProblem p, int dim, int nParams, double dir, double[] saveTaus)
     {
@@ -175,7 +179,11 @@ public sealed class PreparedEnsemble : IDisposable
     /// <summary>The accelerator this ensemble runs on.</summary>
     public Accelerator Accelerator => _acc;
 
-    internal void SetLaunch(Action<EnsembleBuffers> launch) => _launch = launch;
+    internal void SetLaunch(Action<EnsembleBuffers> launch, IDisposable? kernel)
+    {
+        _launch = launch;
+        _kernel = kernel;
+    }
 
     /// <summary>Solves every member once and waits for the device; returns the elapsed wall time of the launch.</summary>
     public TimeSpan Launch()
@@ -212,5 +220,6 @@ public sealed class PreparedEnsemble : IDisposable
     {
         _y0.Dispose(); _params.Dispose(); _saveTaus.Dispose(); _saved.Dispose();
         _final.Dispose(); _tFinal.Dispose(); _stats.Dispose();
+        _kernel?.Dispose();
     }
 }

@@ -23,14 +23,15 @@ public static class PtxCompiler
     /// <summary>
     /// Compiles the implicitly grouped kernel <paramref name="kernel"/> (first parameter an index) to PTX in a fresh
     /// context, so a failure cannot poison another compile. Throws what ILGPU throws when the kernel uses
-    /// something a kernel cannot (a class, <c>throw</c>, <c>stackalloc</c>, ...).
+    /// something a kernel cannot (a class, <c>throw</c>, <c>stackalloc</c>, ...). With <paramref name="bounds"/>, the PTX
+    /// carries them (<c>.maxntid</c>, <c>.minnctapersm</c>) as the GPU backend compiles it under them.
     /// </summary>
-    public static string Compile(MethodInfo kernel)
+    public static string Compile(MethodInfo kernel, LaunchBounds? bounds = null)
     {
         using var context = Context.Create(b => b.EnableAlgorithms());
         using var backend = new PTXBackend(context, new CudaCapabilityContext(Architecture), Architecture, InstructionSet, nvvmAPI: null);
         var entry = EntryPointDescription.FromImplicitlyGroupedKernel(kernel);
-        var compiled = backend.Compile(entry, KernelSpecialization.Empty);
+        var compiled = backend.Compile(entry, bounds?.Specialization ?? KernelSpecialization.Empty);
         return ((PTXCompiledKernel)compiled).PTXAssembly;
     }
 }

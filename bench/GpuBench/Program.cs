@@ -18,7 +18,8 @@ using ILGPU.Runtime;
 
 bool cpu = false, gbm = true, odes = true;
 string? ptxDir = null;
-int reps = 5, check = 1000;
+int reps = 5, check = 1000, gbmSteps = 252;
+LaunchBounds? bounds = null;
 var sizes = new List<int>();
 for (int i = 0; i < args.Length; i++)
 {
@@ -30,6 +31,10 @@ for (int i = 0; i < args.Length; i++)
         case "--no-gbm": gbm = false; break;
         case "--reps": reps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--check": check = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        // Launch bounds for every kernel ("GROUP,MIN": groups of GROUP threads, at least MIN of them per multiprocessor).
+        case "--bounds": bounds = LaunchBounds.Parse(args[++i]); break;
+        // Steps of the GBM case over T = 1 (default 252; the hand-written CUDA kernel takes -DNSTEPS=N).
+        case "--gbm-steps": gbmSteps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         default: sizes.Add((int)double.Parse(args[i], CultureInfo.InvariantCulture)); break;
     }
 }
@@ -57,6 +62,7 @@ Emit(new Dictionary<string, object?>
     ["memory_bytes"] = acc.MemorySize,
     ["dotnet"] = Environment.Version.ToString(),
     ["ilgpu"] = typeof(Accelerator).Assembly.GetName().Version?.ToString(),
+    ["launch_bounds"] = bounds?.ToString() ?? "none (auto-grouped)",
 });
 
 var pid = new PidOptions { Rtol = 1e-6, Atol = 1e-8 };
@@ -114,7 +120,7 @@ static EnsembleProblem Sweep(int members, PidOptions pid)
 void Case<TTab>(string name, EnsembleProblem p) where TTab : struct, IExplicitRungeKutta
 {
     var compile = Stopwatch.StartNew();
-    using var run = GpuEnsemble.Prepare<TTab, Lorenz<KernelF64>, Vec3<KernelF64>>(acc, p);
+    using var run = GpuEnsemble.Prepare<TTab, Lorenz<KernelF64>, Vec3<KernelF64>>(acc, p, bounds);
     double compileS = compile.Elapsed.TotalSeconds;
     var (warmS, times, median) = Timed(run);
     var res = run.Result();
@@ -176,11 +182,11 @@ void GbmCase(int n)
     var y0 = Enumerable.Repeat(100.0, n).ToArray();
     var ps = new double[2L * n];
     for (int i = 0; i < n; i++) { ps[2L * i] = 0.05; ps[2L * i + 1] = 0.2; }
-    var p = new EnsembleProblem { Members = n, T0 = 0, T1 = 1, Dt0 = 1.0 / 252, Y0 = y0, Params = ps, SaveAt = SaveAt.Final };
+    var p = new EnsembleProblem { Members = n, T0 = 0, T1 = 1, Dt0 = 1.0 / gbmSteps, Y0 = y0, Params = ps, SaveAt = SaveAt.Final };
     const ulong seed = 12345;
     var compile = Stopwatch.StartNew();
     using var run = GpuSdeEnsemble.Prepare<EulerMaruyama, GeometricBrownianMotion<KernelF64>, Vec1<KernelF64>, Vec1<KernelF64>, Vec1<KernelF64>,
-        GbmDrift<KernelF64>, GbmDiffusion<KernelF64>>(acc, p, seed);
+        GbmDrift<KernelF64>, GbmDiffusion<KernelF64>>(acc, p, seed, bounds);
     double compileS = compile.Elapsed.TotalSeconds;
     var (warmS, times, median) = Timed(run);
     var res = run.Result();
@@ -191,14 +197,14 @@ void GbmCase(int n)
     double bs = 100 * MathNet.Numerics.Distributions.Normal.CDF(0, 1, d1) - 100 * disc * MathNet.Numerics.Distributions.Normal.CDF(0, 1, d2);
     // The same members on the CPU's vectorised lanes (Lane8, all cores): the same stream to rounding.
     int k = Math.Min(check, n);
-    var sub = new EnsembleProblem { Members = k, T0 = 0, T1 = 1, Dt0 = 1.0 / 252, Y0 = y0[..k], Params = ps[..(2 * k)], SaveAt = SaveAt.Final };
+    var sub = new EnsembleProblem { Members = k, T0 = 0, T1 = 1, Dt0 = 1.0 / gbmSteps, Y0 = y0[..k], Params = ps[..(2 * k)], SaveAt = SaveAt.Final };
     var host = SdeEnsembleRunner.Run<EulerMaruyama, GeometricBrownianMotion<Lane8>, Lane8, Vec1<Lane8>, Vec1<Lane8>, Vec1<Lane8>,
         GbmDrift<Lane8>, GbmDiffusion<Lane8>>(sub, seed);
     double worst = 0;
     for (int m = 0; m < k; m++) worst = Math.Max(worst, Math.Abs(host.Final[0][m] - res.Final[0][m]) / host.Final[0][m]);
     Emit(new Dictionary<string, object?>
     {
-        ["case"] = "em-gbm-252",
+        ["case"] = $"em-gbm-{gbmSteps}",
         ["device"] = acc.Name,
         ["members"] = n,
         ["compile_s"] = compileS,
@@ -206,8 +212,8 @@ void GbmCase(int n)
         ["kernel_median_s"] = median,
         ["kernel_runs_s"] = times,
         ["members_per_s"] = n / median,
-        ["member_steps_per_s"] = (double)n * 252 / median,
-        ["all_successful"] = res.Results.All(r => r == ResultCode.Successful) && res.Steps.All(s => s == 252),
+        ["member_steps_per_s"] = (double)n * gbmSteps / median,
+        ["all_successful"] = res.Results.All(r => r == ResultCode.Successful) && res.Steps.All(s => s == gbmSteps),
         ["price"] = price,
         ["stderr"] = se,
         ["bs_price"] = bs,

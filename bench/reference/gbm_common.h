@@ -15,7 +15,9 @@
 #define S0     100.0
 #define STRIKE 100.0
 #define TMAT   1.0
+#ifndef NSTEPS
 #define NSTEPS 252
+#endif
 
 #ifdef __CUDACC__
 #define GBM_HD __host__ __device__

@@ -43,6 +43,34 @@ public sealed partial class PtxCompileTests(ITestOutputHelper output)
         }
     }
 
+    [Theory]
+    [InlineData(256, 4, 64)]
+    [InlineData(256, 3, 80)]
+    [InlineData(128, 4, 128)]
+    public void LaunchBounds_ReachThePtx_AndCapTheRegistersPtxasUses(int group, int minGroups, int cap)
+    {
+        MethodInfo kernel = ShippedKernels.All.Single(k => k.Name == "em-gbm-constant").Kernel;
+        string ptx = PtxCompiler.Compile(kernel, new LaunchBounds(group, minGroups));
+        Assert.Contains($".maxntid {group}", ptx);
+        Assert.Contains($".minnctapersm {minGroups}", ptx);
+        string file = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"diffrax-bounds-{group}-{minGroups}-{Environment.ProcessId}.ptx");
+        File.WriteAllText(file, ptx);
+        try
+        {
+            var (code, text) = Ptxas.Run(Ptxas.Path(), $"-v -arch=sm_90 \"{file}\" -o \"{file}.cubin\"");
+            Assert.True(code == 0, $"ptxas exited with {code}:\n{text}");
+            int used = int.Parse(UsedRegisterCount().Match(text).Groups[1].Value);
+            output.WriteLine($"bounds ({group}, {minGroups}): {used} registers (cap {cap})");
+            // 65,536 registers per multiprocessor shared by group × minGroups threads (ptxas rounds to its allocation unit).
+            Assert.InRange(used, 1, cap);
+        }
+        finally
+        {
+            File.Delete(file);
+            File.Delete(file + ".cubin");
+        }
+    }
+
     private sealed class Box
     {
         public double V;
@@ -70,6 +98,9 @@ public sealed partial class PtxCompileTests(ITestOutputHelper output)
 
     [GeneratedRegex(@"Used \d+ registers")]
     private static partial Regex UsedRegisters();
+
+    [GeneratedRegex(@"Used (\d+) registers")]
+    private static partial Regex UsedRegisterCount();
 }
 
 /// <summary>Finds NVIDIA's ptxas: $PTXAS (CI sets it), else tools/ptxas/get-ptxas.sh from the repository.</summary>

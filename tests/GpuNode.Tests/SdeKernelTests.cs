@@ -5,6 +5,9 @@ using Diffrax.Solvers.Lanes;
 using Diffrax.Solvers.Models;
 using Diffrax.Solvers.States;
 using Diffrax.Solvers.Stochastic;
+using ILGPU;
+using ILGPU.Algorithms;
+using ILGPU.Runtime.CPU;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -61,6 +64,39 @@ public sealed class SdeKernelTests(CpuAcceleratorFixture fx, ITestOutputHelper o
         Assert.All(gpu.Saved, col => Assert.DoesNotContain(col, double.IsNaN));
         // Every member draws its own path: no two final values coincide.
         Assert.Equal(p.Members, gpu.Final[0].Distinct().Count());
+    }
+
+    [Fact]
+    public void LaunchBounds_LaunchInGroupsOfTheirSize_WithTheSameResults()
+    {
+        // 75 members in groups of 32: three groups, the last partly idle (its threads past the end return at once).
+        // The default CPU accelerator's groups hold 16 threads at most; this one's hold 32 (8 warps of 4).
+        var p = Gbm(75, 1.0 / 252, Quarters);
+        var free = GbmOnKernel(p, seed: 99);
+        using var context = Context.Create(b => b.CPU(new CPUDevice(4, 8, 1)).EnableAlgorithms());
+        using var acc = context.CreateCPUAccelerator(0);
+        var bounded = GpuSdeEnsemble.Run<EulerMaruyama, GeometricBrownianMotion<KernelF64>, Vec1<KernelF64>, Vec1<KernelF64>, Vec1<KernelF64>,
+            GbmDrift<KernelF64>, GbmDiffusion<KernelF64>>(acc, p, 99, new LaunchBounds(32, 8));
+        EnsembleKernelTests.AssertBitIdentical(free, bounded);
+        // Bounds whose groups the device cannot hold are refused before any work, naming the size.
+        var tooBig = Assert.Throws<ArgumentOutOfRangeException>(() => GpuSdeEnsemble.Run<EulerMaruyama, GeometricBrownianMotion<KernelF64>, Vec1<KernelF64>,
+            Vec1<KernelF64>, Vec1<KernelF64>, GbmDrift<KernelF64>, GbmDiffusion<KernelF64>>(fx.Accelerator, p, 99, new LaunchBounds(64, 2)));
+        Assert.Contains("64", tooBig.Message);
+        Assert.All(bounded.Steps, s => Assert.Equal(252, s));
+    }
+
+    [Theory]
+    [InlineData("0,1")]
+    [InlineData("48,2")]
+    [InlineData("2048,1")]
+    [InlineData("256,0")]
+    [InlineData("256")]
+    [InlineData("a,b")]
+    public void LaunchBounds_Invalid_AreRefusedWithTheirValue(string text)
+    {
+        var ex = Assert.ThrowsAny<Exception>(() => LaunchBounds.Parse(text));
+        Assert.True(ex is FormatException or ArgumentOutOfRangeException, ex.GetType().Name);
+        Assert.Contains(text.Split(',')[^1], ex.Message);
     }
 
     [Fact]

@@ -1,0 +1,69 @@
+using System.Reflection;
+using ILGPU;
+using ILGPU.Backends;
+using ILGPU.Backends.EntryPoints;
+using ILGPU.Runtime;
+
+namespace Diffrax.GpuNode;
+
+/// <summary>
+/// CUDA launch bounds of an ensemble kernel (PTX <c>.maxntid</c> and <c>.minnctapersm</c>, as <c>__launch_bounds__</c>
+/// in CUDA C): groups of <paramref name="GroupSize"/> threads, and room for at least
+/// <paramref name="MinGroupsPerMultiprocessor"/> of them on one multiprocessor — which caps the registers a thread may
+/// use at 65,536 / (GroupSize × MinGroupsPerMultiprocessor) (rounded down by ptxas to its allocation unit), trading
+/// registers for occupancy. Without bounds, kernels are compiled unconstrained and ILGPU picks the group size that
+/// maximises occupancy for the registers they use.
+/// </summary>
+/// <param name="GroupSize">Threads per group (a multiple of the warp size, 32 … 1024).</param>
+/// <param name="MinGroupsPerMultiprocessor">Groups that must fit on one multiprocessor at once (≥ 1).</param>
+public readonly record struct LaunchBounds(int GroupSize, int MinGroupsPerMultiprocessor)
+{
+    /// <summary>Parses "GROUP,MIN" (for example "256,3"); throws <see cref="FormatException"/> naming the value.</summary>
+    public static LaunchBounds Parse(string text)
+    {
+        var parts = text.Split(',');
+        if (parts.Length != 2 || !int.TryParse(parts[0], out int g) || !int.TryParse(parts[1], out int m))
+            throw new FormatException($"launch bounds '{text}' must be GROUP,MIN (for example 256,3).");
+        var b = new LaunchBounds(g, m);
+        b.Validate();
+        return b;
+    }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for a group size that is not 32 … 1024 in warps, or a minimum below 1.</summary>
+    public void Validate()
+    {
+        if (GroupSize < 32 || GroupSize > 1024 || GroupSize % 32 != 0)
+            throw new ArgumentOutOfRangeException(nameof(GroupSize), GroupSize, "The group size must be a multiple of 32 from 32 to 1024.");
+        if (MinGroupsPerMultiprocessor < 1)
+            throw new ArgumentOutOfRangeException(nameof(MinGroupsPerMultiprocessor), MinGroupsPerMultiprocessor, "At least one group per multiprocessor.");
+    }
+
+    /// <summary>The ILGPU specialization that carries these bounds into the PTX.</summary>
+    public KernelSpecialization Specialization => new(GroupSize, MinGroupsPerMultiprocessor);
+}
+
+/// <summary>Loads the implicitly grouped ensemble kernels, with or without <see cref="LaunchBounds"/>.</summary>
+internal static class KernelLoader
+{
+    /// <summary>
+    /// A launcher (first parameter the stream) for the implicitly grouped kernel <paramref name="method"/> (first
+    /// parameter its index): auto-grouped without <paramref name="bounds"/>, else compiled under the bounds and launched
+    /// in groups of their size. <paramref name="owned"/> receives a kernel the caller must dispose (null when ILGPU's
+    /// kernel cache owns it).
+    /// </summary>
+    public static TLauncher Load<TLauncher>(Accelerator accelerator, MethodInfo method, LaunchBounds? bounds, out IDisposable? owned)
+        where TLauncher : Delegate
+    {
+        owned = null;
+        if (bounds is not { } b)
+            return accelerator.LoadAutoGroupedKernel<TLauncher>(method);
+        b.Validate();
+        if (b.GroupSize > accelerator.MaxNumThreadsPerGroup)
+            throw new ArgumentOutOfRangeException(nameof(bounds), b.GroupSize,
+                $"Launch bounds with groups of {b.GroupSize} threads: {accelerator.Name} holds at most {accelerator.MaxNumThreadsPerGroup} per group.");
+        var compiled = accelerator.GetBackend().Compile(EntryPointDescription.FromImplicitlyGroupedKernel(method), b.Specialization);
+        var loaded = accelerator.LoadImplicitlyGroupedKernel(compiled, b.GroupSize);
+        owned = loaded;
+        return loaded.CreateLauncherDelegate<TLauncher>();
+    }
+}
