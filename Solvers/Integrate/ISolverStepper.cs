@@ -30,6 +30,22 @@ public interface IRunStepper<TTerm, T, TY, TC, TF>
     /// steps share (the Brownian increments of a fixed-step stream).
     /// </summary>
     void BeginRun(in TTerm term, T dir, T tau, T h, int steps);
+    /// <summary>
+    /// How runs take this stepper's steps: 0 — step by step through <see cref="Advance"/> (in
+    /// <see cref="Integrator.RunGroups"/> the lane groups alternate step by step: small steppers); n ≥ 1 — by chunks of
+    /// up to n steps through <see cref="AdvanceChunk"/> (on the CPU a JIT root of its own, for steppers too large to
+    /// inline into the group loop, whose inlining budget runs out and leaves every lane operation a call; in a GPU
+    /// kernel the Brownian increments of a Philox block, drawn together for the block's steps).
+    /// </summary>
+    static abstract int RunChunk { get; }
+    /// <summary>
+    /// Takes from 1 to <paramref name="most"/> steps of a run (as many calls of <see cref="Advance"/> would, the same
+    /// bits) from signed time <paramref name="t"/> with signed step <paramref name="h"/>, moving <paramref name="t"/> and <paramref name="y"/>, and returns how many
+    /// it took. The field at the first step's start is <paramref name="f"/> when <paramref name="haveF"/>, else
+    /// evaluated; on return <paramref name="f"/> holds the last step's end-point field for an FSAL stepper (a non-FSAL
+    /// stepper's caller evaluates it when the run ends).
+    /// </summary>
+    int AdvanceChunk(in TTerm term, ref T t, T h, ref TY y, ref TF f, bool haveF, int most);
 }
 
 /// <summary>
@@ -66,22 +82,6 @@ public interface ISolverStepper<TTerm, T, TY, TC, TF> : IRunStepper<TTerm, T, TY
     /// false when the run was not taken (the state is then untouched and the loop steps on one step at a time).
     /// </summary>
     bool AdvanceRun(ref LaneState<T, TY, TF> s, in TTerm term, int steps, LoopOptions opt);
-    /// <summary>
-    /// How <see cref="Integrator.RunGroups"/> takes this stepper's runs: 0 — its loop inlines
-    /// <see cref="IRunStepper{TTerm, T, TY, TC, TF}.Advance"/> and the lane groups alternate step by step (small steppers);
-    /// n ≥ 1 — each visit of a group calls <see cref="AdvanceChunk"/>, a JIT root of its own, for up to n steps (steppers
-    /// too large to inline there: the JIT's inlining budget for the loop runs out and leaves every lane operation a call).
-    /// </summary>
-    static abstract int RunChunk { get; }
-    /// <summary>
-    /// Takes from 1 to <paramref name="most"/> steps of a run (as many calls of
-    /// <see cref="IRunStepper{TTerm, T, TY, TC, TF}.Advance"/> would, the same bits) from signed time <paramref name="t"/>
-    /// with signed step <paramref name="h"/>, moving <paramref name="t"/> and <paramref name="y"/>, and returns how many
-    /// it took. The field at the first step's start is <paramref name="f"/> when <paramref name="haveF"/>, else
-    /// evaluated; on return <paramref name="f"/> holds the last step's end-point field for an FSAL stepper (a non-FSAL
-    /// stepper's caller evaluates it when the run ends).
-    /// </summary>
-    int AdvanceChunk(in TTerm term, ref T t, T h, ref TY y, ref TF f, bool haveF, int most);
     /// <summary>
     /// Completes <paramref name="k"/> for dense output of the step just taken from (t0, y0) with length h (extra stages
     /// of a bootstrapped interpolant; nothing for most solvers). The loop calls it before any <see cref="Interpolate"/>.

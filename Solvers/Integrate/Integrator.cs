@@ -195,7 +195,13 @@ public static class Integrator
         TY y = s.Y;
         TF f = s.F0;
         sv.BeginRun(tm, dir, s.Tau, s.H, n);
-        for (int i = 0; i < n; i++)
+        if (TSolver.RunChunk > 0)
+        {
+            // By the stepper's chunks (a kernel's block of Brownian increments): the same steps, whatever the chunks.
+            for (int i = 0; i < n;) i += sv.AdvanceChunk(tm, ref t, h, ref y, ref f, i == 0, n - i);
+            if (!TSolver.Fsal) f = tm.Vf(t, y);
+        }
+        else for (int i = 0; i < n; i++)
         {
             // As the loop's step: the field at the step's start is the one at the end of the step before.
             sv.Advance(tm, t, h, y, f, out TY y1, out TF fLast);

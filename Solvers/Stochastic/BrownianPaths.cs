@@ -70,6 +70,10 @@ public struct VirtualBrownianTree<T, TX> : IBrownianPath<T, TX>
     public readonly TX StepIncrement(long step, ref FixedStepNormals<T, TX> cache) => default;
 
     /// <inheritdoc/>
+    // Never called: the tree has no grid (RunStart is −1).
+    public readonly void StepBlock(long block, out TX w0, out TX w1, out TX w2, out TX w3) => w0 = w1 = w2 = w3 = default;
+
+    /// <inheritdoc/>
     public readonly TX Increment(T t0, T t1)
     {
         TX w = default;
@@ -267,6 +271,27 @@ public struct FixedStepBrownian<T, TX> : IBrownianPath<T, TX>
             for (int d = 0; d < TX.Dim; d++)
                 TX.Set(ref w, d, T.WithLane(TX.Get(w, d), lane, SqrtDt * CachedNormal(step, lane, d, ref cache)));
         return w;
+    }
+
+    /// <inheritdoc/>
+    // Lane by lane (kernel-safe): the block's four normals of each slot and dimension (CachedNormal's draw), scaled by √dt.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly void StepBlock(long block, out TX w0, out TX w1, out TX w2, out TX w3)
+    {
+        w0 = w1 = w2 = w3 = default;
+        for (int lane = 0; lane < T.Width; lane++)
+        {
+            ulong m = (ulong)T.GetLane(Member, lane);
+            for (int d = 0; d < TX.Dim; d++)
+            {
+                Philox.Normals32(Philox.Block(new Philox4((uint)block, (uint)m, (uint)(m >> 32), (uint)d), Key0, Key1),
+                    out double z0, out double z1, out double z2, out double z3);
+                TX.Set(ref w0, d, T.WithLane(TX.Get(w0, d), lane, SqrtDt * z0));
+                TX.Set(ref w1, d, T.WithLane(TX.Get(w1, d), lane, SqrtDt * z1));
+                TX.Set(ref w2, d, T.WithLane(TX.Get(w2, d), lane, SqrtDt * z2));
+                TX.Set(ref w3, d, T.WithLane(TX.Get(w3, d), lane, SqrtDt * z3));
+            }
+        }
     }
 
     /// <summary>

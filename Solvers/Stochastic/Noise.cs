@@ -81,6 +81,12 @@ public interface IBrownianPath<T, TX> : IPath<T, TX>
     /// <see cref="RunStart"/> accepted. Kernel-safe.
     /// </summary>
     TX StepIncrement(long step, ref FixedStepNormals<T, TX> cache);
+    /// <summary>
+    /// The increments of grid steps 4·<paramref name="block"/> … 4·<paramref name="block"/> + 3 (full forward steps of a
+    /// run that <see cref="RunStart"/> accepted), bit for bit four calls of <see cref="StepIncrement"/>, without a
+    /// cache: the fixed-step stream draws them from the block's one Philox block per noise dimension. Kernel-safe.
+    /// </summary>
+    void StepBlock(long block, out TX w0, out TX w1, out TX w2, out TX w3);
     /// <summary>Host check: whether queries inside [t0, t1] are valid.</summary>
     bool Covers(double t0, double t1);
 }

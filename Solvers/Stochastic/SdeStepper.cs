@@ -307,6 +307,40 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
         public void BeginRun(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
             T dir, T tau, T h, int steps)
             => Step = term.Second.Path.RunStart(T.GetLane(tau, 0), T.GetLane(h, 0), T.GetLane(dir, 0), steps);
+
+        // A run taken by step number goes by the path's blocks of four steps: their increments drawn together, no
+        // cache check or select per step (as a hand-written kernel's loop over blocks).
+        public static int RunChunk => 4;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int AdvanceChunk(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
+            ref T t, T h, ref TY y, ref Cat<TY, TG, T> f, bool haveF, int most)
+        {
+            if (Step >= 0 && (Step & 3) == 0 && most >= 4)
+            {
+                term.Second.Path.StepBlock(Step >> 2, out TX w0, out TX w1, out TX w2, out TX w3);
+                Step += 4;
+                BlockStep(term, ref t, h, ref y, haveF ? f : term.Vf(t, y), w0);
+                BlockStep(term, ref t, h, ref y, term.Vf(t, y), w1);
+                BlockStep(term, ref t, h, ref y, term.Vf(t, y), w2);
+                BlockStep(term, ref t, h, ref y, term.Vf(t, y), w3);
+                return 4;
+            }
+            Advance(term, t, h, y, haveF ? f : term.Vf(t, y), out TY y1, out _);
+            y = y1;
+            t = t + h;
+            return 1;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void BlockStep(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
+            ref T t, T h, ref TY y, in Cat<TY, TG, T> f0, in TX w)
+        {
+            T t1 = t + h;
+            TMethod.Advance<TDrift, TDiff, TPath, T, TY, TX, TG>(term, f0, new Pair<T, TX>(term.First.Contr(t, t1), w), y, ref Carry, out TY y1, out _);
+            y = y1;
+            t = t1;
+        }
     }
 
     /// <inheritdoc/>
