@@ -20,6 +20,7 @@ bool cpu = false, gbm = true, odes = true;
 string? ptxDir = null;
 int reps = 5, check = 1000, gbmSteps = 252;
 LaunchBounds? bounds = null;
+HashSet<string>? cases = null;
 var sizes = new List<int>();
 for (int i = 0; i < args.Length; i++)
 {
@@ -29,6 +30,8 @@ for (int i = 0; i < args.Length; i++)
         case "--ptx": ptxDir = args[++i]; break;
         case "--only-gbm": odes = false; break;
         case "--no-gbm": gbm = false; break;
+        // Only the named ODE cases (comma-separated: tsit5-adaptive, dopri5-adaptive, rk4-fixed-dt1e-3, tsit5-sweep-t5).
+        case "--cases": cases = [.. args[++i].Split(',')]; break;
         case "--reps": reps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--check": check = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         // Launch bounds for every kernel ("GROUP,MIN": groups of GROUP threads, at least MIN of them per multiprocessor).
@@ -70,12 +73,14 @@ foreach (int n in sizes)
 {
     if (gbm) GbmCase(n);
     if (!odes) continue;
-    Case<Tsit5>("tsit5-adaptive", Problem(n, pid, null));
-    Case<Dopri5>("dopri5-adaptive", Problem(n, pid, null));
-    Case<Rk4>("rk4-fixed-dt1e-3", Problem(n, null, 1e-3));
-    Case<Tsit5>("tsit5-sweep-t5", Sweep(n, pid));
+    if (Wanted("tsit5-adaptive")) Case<Tsit5>("tsit5-adaptive", Problem(n, pid, null));
+    if (Wanted("dopri5-adaptive")) Case<Dopri5>("dopri5-adaptive", Problem(n, pid, null));
+    if (Wanted("rk4-fixed-dt1e-3")) Case<Rk4>("rk4-fixed-dt1e-3", Problem(n, null, 1e-3));
+    if (Wanted("tsit5-sweep-t5")) Case<Tsit5>("tsit5-sweep-t5", Sweep(n, pid));
 }
 return 0;
+
+bool Wanted(string name) => cases is null || cases.Contains(name);
 
 static EnsembleProblem Problem(int members, PidOptions? pid, double? dt0)
 {

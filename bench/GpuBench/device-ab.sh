@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# A prepared A/B device check (one call): the base archive (bench/results/gpubench/gpubench.tar.xz, package.sh at the
+# baseline commit) against a variant — the same archive with the Diffrax and gpubench assemblies of another build laid
+# over it (bench/results/gpubench/variantB.tar.xz; self-contained archives are too large to carry two) — on the same
+# card in the same call, with the hand-written CUDA references, launch-bounds sweeps of the variant, GBM at 4x the
+# steps (per-path overhead against per-step cost), and JAX Diffrax last. Steps run in order of importance, each under
+# its own timeout, each writing its own file under $OUT, so a call cut short still returns what it finished.
+# Usage (on the device, from the repository root): bench/GpuBench/device-ab.sh
+set -uo pipefail
+out="${OUT:-$PWD/device-out}"; mkdir -p "$out"
+export PATH="$PATH:/usr/local/cuda/bin"
+res=bench/results/gpubench
+nvidia-smi --query-gpu=name,driver_version,clocks.max.sm,memory.total --format=csv > "$out/gpu.txt" 2>&1
+a="$(mktemp -d /tmp/gpubenchA.XXXXXX)"; b="$(mktemp -d /tmp/gpubenchB.XXXXXX)"
+tar -xJf "$res/gpubench.tar.xz" -C "$a"
+tar -xJf "$res/gpubench.tar.xz" -C "$b" && tar -xJf "$res/variantB.tar.xz" -C "$b"
+( nvcc -O3 -arch=sm_90 -o /tmp/gbm_em_cuda bench/reference/gbm_em.cu
+  nvcc -O3 -arch=sm_90 -DNSTEPS=1008 -o /tmp/gbm_em_cuda_1008 bench/reference/gbm_em.cu
+  nvcc -O3 -arch=sm_90 -o /tmp/lorenz_rk4_cuda bench/reference/lorenz_rk4.cu ) > "$out/nvcc.log" 2>&1 &
+nvccpid=$!
+step() { local name="$1" limit="$2"; shift 2; local t0=$SECONDS; timeout "$limit" "$@" > "$out/$name.json" 2> "$out/$name.err"; echo "$name rc=$? $((SECONDS - t0)) s"; }
+step B-all "120" "$b/gpubench/gpubench" 1e6 1e7 --reps 5
+wait "$nvccpid"; echo "nvcc rc=$?"
+step cuda-gbm "60" bash -c 'for n in 1000000 10000000; do /tmp/gbm_em_cuda $n 5 12345; done'
+step cuda-rk4 "60" bash -c 'for n in 1000000 10000000; do /tmp/lorenz_rk4_cuda $n 5; done'
+step A-all "120" "$a/gpubench/gpubench" 1e6 1e7 --reps 5
+for bd in 256,3 256,4 128,6; do step "B-gbm-bounds-${bd/,/-}" 40 "$b/gpubench/gpubench" 1e7 --reps 5 --only-gbm --bounds "$bd"; done
+for bd in 256,4 256,5 256,6; do step "B-rk4-bounds-${bd/,/-}" 40 "$b/gpubench/gpubench" 1e7 --reps 5 --no-gbm --cases rk4-fixed-dt1e-3 --bounds "$bd"; done
+for bd in 256,3 256,4; do step "B-adaptive-bounds-${bd/,/-}" 60 "$b/gpubench/gpubench" 1e7 --reps 5 --no-gbm --cases tsit5-adaptive,tsit5-sweep-t5 --bounds "$bd"; done
+step B-gbm-1008 40 "$b/gpubench/gpubench" 1e7 --reps 5 --only-gbm --gbm-steps 1008
+step A-gbm-1008 40 "$a/gpubench/gpubench" 1e7 --reps 5 --only-gbm --gbm-steps 1008
+step cuda-gbm-1008 30 /tmp/gbm_em_cuda_1008 10000000 5 12345
+PYTHONUNBUFFERED=1 step diffrax 130 python3 bench/GpuBench/diffrax_reference.py 1e6 --reps 5
+rm -rf "$a" "$b"
