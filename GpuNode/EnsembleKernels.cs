@@ -116,7 +116,8 @@ public static class EnsembleKernels
 /// <summary>A kernel instantiation this assembly ships (each is compiled to PTX in the tests).</summary>
 /// <param name="Name">Short name: tableau, model, controller.</param>
 /// <param name="Kernel">The closed generic kernel method.</param>
-public sealed record ShippedKernel(string Name, MethodInfo Kernel);
+/// <param name="Bounds">The launch bounds it is compiled under on CUDA by default (<see cref="LaunchBounds.For"/>).</param>
+public sealed record ShippedKernel(string Name, MethodInfo Kernel, LaunchBounds Bounds);
 
 /// <summary>Every kernel instantiation the GPU backend launches.</summary>
 public static class ShippedKernels
@@ -124,10 +125,10 @@ public static class ShippedKernels
     /// <summary>Adaptive Tsit5, Dopri5 and constant-step RK4 on the Lorenz system; Euler–Maruyama on geometric Brownian motion.</summary>
     public static IReadOnlyList<ShippedKernel> All { get; } =
     [
-        new("tsit5-lorenz-pid", EnsembleKernels.OdeMethod<Tsit5, Lorenz<KernelF64>, Vec3<KernelF64>, PidController<KernelF64>>()),
-        new("dopri5-lorenz-pid", EnsembleKernels.OdeMethod<Dopri5, Lorenz<KernelF64>, Vec3<KernelF64>, PidController<KernelF64>>()),
-        new("rk4-lorenz-constant", EnsembleKernels.OdeMethod<Rk4, Lorenz<KernelF64>, Vec3<KernelF64>, ConstantStepSize<KernelF64>>()),
+        new("tsit5-lorenz-pid", EnsembleKernels.OdeMethod<Tsit5, Lorenz<KernelF64>, Vec3<KernelF64>, PidController<KernelF64>>(), LaunchBounds.None),
+        new("dopri5-lorenz-pid", EnsembleKernels.OdeMethod<Dopri5, Lorenz<KernelF64>, Vec3<KernelF64>, PidController<KernelF64>>(), LaunchBounds.None),
+        new("rk4-lorenz-constant", EnsembleKernels.OdeMethod<Rk4, Lorenz<KernelF64>, Vec3<KernelF64>, ConstantStepSize<KernelF64>>(), LaunchBounds.ConstantSteps),
         new("em-gbm-constant", EnsembleKernels.SdeMethod<EulerMaruyama, GeometricBrownianMotion<KernelF64>, Vec1<KernelF64>, Vec1<KernelF64>, Vec1<KernelF64>,
-            GbmDrift<KernelF64>, GbmDiffusion<KernelF64>>()),
+            GbmDrift<KernelF64>, GbmDiffusion<KernelF64>>(), LaunchBounds.ConstantSteps),
     ];
 }

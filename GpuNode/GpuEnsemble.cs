@@ -33,7 +33,7 @@ public static class GpuEnsemble
     /// <summary>
     /// Validates <paramref name="p"/>, uploads it, allocates the output buffers and compiles the kernel, so that
     /// <see cref="PreparedEnsemble.Launch"/> measures the solve alone; <paramref name="bounds"/> compiles the kernel under
-    /// launch bounds (default: none, auto-grouped). Throws <see cref="ArgumentException"/> for an invalid problem and
+    /// launch bounds (default: <see cref="LaunchBounds.For"/>). Throws <see cref="ArgumentException"/> for an invalid problem and
     /// <see cref="NotSupportedException"/> for step/jump times (host-only controller).
     /// </summary>
     public static PreparedEnsemble Prepare<TTab, TModel, TY>(Accelerator accelerator, EnsembleProblem p, LaunchBounds? bounds = null)
@@ -57,13 +57,13 @@ public static class GpuEnsemble
         {
             var ctl = new PidController<KernelF64>(options, TTab.ErrorOrder);
             var kernel = KernelLoader.Load<Action<AcceleratorStream, Index1D, EnsembleBuffers, PidController<KernelF64>, LoopOptions>>(
-                accelerator, EnsembleKernels.OdeMethod<TTab, TModel, TY, PidController<KernelF64>>(), bounds, out var owned);
+                accelerator, EnsembleKernels.OdeMethod<TTab, TModel, TY, PidController<KernelF64>>(), LaunchBounds.For(accelerator, false, bounds), out var owned);
             run.SetLaunch(b => kernel(accelerator.DefaultStream, p.Members, b, ctl, opt), owned);
         }
         else
         {
             var kernel = KernelLoader.Load<Action<AcceleratorStream, Index1D, EnsembleBuffers, ConstantStepSize<KernelF64>, LoopOptions>>(
-                accelerator, EnsembleKernels.OdeMethod<TTab, TModel, TY, ConstantStepSize<KernelF64>>(), bounds, out var owned);
+                accelerator, EnsembleKernels.OdeMethod<TTab, TModel, TY, ConstantStepSize<KernelF64>>(), LaunchBounds.For(accelerator, true, bounds), out var owned);
             run.SetLaunch(b => kernel(accelerator.DefaultStream, p.Members, b, default, opt), owned);
         }
         return run;
@@ -123,7 +123,7 @@ public static class GpuSdeEnsemble
         var path = new FixedStepBrownian<KernelF64, TX>(seed, p.T0, p.T1, Math.Abs(p.Dt0!.Value), KernelF64.Zero);
         long offset = p.MemberOffset;
         var kernel = KernelLoader.Load<Action<AcceleratorStream, Index1D, EnsembleBuffers, FixedStepBrownian<KernelF64, TX>, long, LoopOptions>>(
-            accelerator, EnsembleKernels.SdeMethod<TMethod, TModel, TY, TX, TG, TDrift, TDiff>(), bounds, out var owned);
+            accelerator, EnsembleKernels.SdeMethod<TMethod, TModel, TY, TX, TG, TDrift, TDiff>(), LaunchBounds.For(accelerator, true, bounds), out var owned);
         run.SetLaunch(b => kernel(accelerator.DefaultStream, p.Members, b, path, offset, opt), owned);
         return run;
     }

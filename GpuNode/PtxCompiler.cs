@@ -31,7 +31,7 @@ public static class PtxCompiler
         using var context = Context.Create(b => b.EnableAlgorithms());
         using var backend = new PTXBackend(context, new CudaCapabilityContext(Architecture), Architecture, InstructionSet, nvvmAPI: null);
         var entry = EntryPointDescription.FromImplicitlyGroupedKernel(kernel);
-        var compiled = backend.Compile(entry, bounds?.Specialization ?? KernelSpecialization.Empty);
+        var compiled = backend.Compile(entry, bounds is { IsBounded: true } b ? b.Specialization : KernelSpecialization.Empty);
         return ((PTXCompiledKernel)compiled).PTXAssembly;
     }
 }

@@ -15,8 +15,8 @@ public sealed partial class PtxCompileTests(ITestOutputHelper output)
     [MemberData(nameof(ShippedKernelNames))]
     public void ShippedKernel_CompilesToPtxThatPtxasAcceptsForSm90(string name)
     {
-        MethodInfo kernel = ShippedKernels.All.Single(k => k.Name == name).Kernel;
-        string ptx = PtxCompiler.Compile(kernel);
+        var shipped = ShippedKernels.All.Single(k => k.Name == name);
+        string ptx = PtxCompiler.Compile(shipped.Kernel, shipped.Bounds);
         // ILGPU writes the lowest architecture the kernel needs (sm_80 here); ptxas then builds it for sm_90.
         Match target = PtxTarget().Match(ptx);
         Assert.True(target.Success && int.Parse(target.Groups[1].Value) <= 90, "PTX .target missing or above sm_90");
@@ -35,6 +35,10 @@ public sealed partial class PtxCompileTests(ITestOutputHelper output)
                 output.WriteLine(line.Trim());
             Assert.True(code == 0, $"ptxas exited with {code}:\n{text}");
             Assert.Matches(UsedRegisters(), text);
+            // Compiled under the bounds it ships with on CUDA: no more registers than they leave a thread.
+            if (shipped.Bounds.IsBounded)
+                Assert.InRange(int.Parse(UsedRegisterCount().Match(text).Groups[1].Value), 1,
+                    65536 / (shipped.Bounds.GroupSize * shipped.Bounds.MinGroupsPerMultiprocessor));
         }
         finally
         {

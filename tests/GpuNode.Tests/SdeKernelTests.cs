@@ -85,6 +85,19 @@ public sealed class SdeKernelTests(CpuAcceleratorFixture fx, ITestOutputHelper o
         Assert.All(bounded.Steps, s => Assert.Equal(252, s));
     }
 
+    [Fact]
+    public void LaunchBounds_Defaults_BoundConstantStepKernelsOnCudaOnly()
+    {
+        // ILGPU's CPU accelerator: no bounds by default (its groups hold 16 threads), the requested ones when given.
+        Assert.Equal(LaunchBounds.None, LaunchBounds.For(fx.Accelerator, constantSteps: true, requested: null));
+        Assert.Equal(new LaunchBounds(32, 8), LaunchBounds.For(fx.Accelerator, constantSteps: true, requested: new LaunchBounds(32, 8)));
+        Assert.Equal(LaunchBounds.None, LaunchBounds.Parse("none"));
+        Assert.Equal(new LaunchBounds(256, 4), LaunchBounds.Parse("256,4"));
+        Assert.Equal("256,4", LaunchBounds.ConstantSteps.ToString());
+        Assert.Equal("tsit5-lorenz-pid none, dopri5-lorenz-pid none, rk4-lorenz-constant 256,4, em-gbm-constant 256,4",
+            string.Join(", ", ShippedKernels.All.Select(k => $"{k.Name} {k.Bounds}")));
+    }
+
     [Theory]
     [InlineData("0,1")]
     [InlineData("48,2")]
