@@ -275,23 +275,32 @@ public struct FixedStepBrownian<T, TX> : IBrownianPath<T, TX>
 
     /// <inheritdoc/>
     // Lane by lane (kernel-safe): the block's four normals of each slot and dimension (CachedNormal's draw), scaled by √dt.
+    // One slot and one dimension without a loop: ILGPU does not unroll loops, even of one trip (a kernel's usual case).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly void StepBlock(long block, out TX w0, out TX w1, out TX w2, out TX w3)
     {
         w0 = w1 = w2 = w3 = default;
-        for (int lane = 0; lane < T.Width; lane++)
+        if (T.Width == 1 && TX.Dim == 1)
         {
-            ulong m = (ulong)T.GetLane(Member, lane);
-            for (int d = 0; d < TX.Dim; d++)
-            {
-                Philox.Normals32(Philox.Block(new Philox4((uint)block, (uint)m, (uint)(m >> 32), (uint)d), Key0, Key1),
-                    out double z0, out double z1, out double z2, out double z3);
-                TX.Set(ref w0, d, T.WithLane(TX.Get(w0, d), lane, SqrtDt * z0));
-                TX.Set(ref w1, d, T.WithLane(TX.Get(w1, d), lane, SqrtDt * z1));
-                TX.Set(ref w2, d, T.WithLane(TX.Get(w2, d), lane, SqrtDt * z2));
-                TX.Set(ref w3, d, T.WithLane(TX.Get(w3, d), lane, SqrtDt * z3));
-            }
+            BlockSlot(block, 0, 0, ref w0, ref w1, ref w2, ref w3);
+            return;
         }
+        for (int lane = 0; lane < T.Width; lane++)
+            for (int d = 0; d < TX.Dim; d++)
+                BlockSlot(block, lane, d, ref w0, ref w1, ref w2, ref w3);
+    }
+
+    /// <summary>The four increments of <see cref="StepBlock"/> for one slot and noise dimension.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly void BlockSlot(long block, int lane, int d, ref TX w0, ref TX w1, ref TX w2, ref TX w3)
+    {
+        ulong m = (ulong)T.GetLane(Member, lane);
+        Philox.Normals32(Philox.Block(new Philox4((uint)block, (uint)m, (uint)(m >> 32), (uint)d), Key0, Key1),
+            out double z0, out double z1, out double z2, out double z3);
+        TX.Set(ref w0, d, T.WithLane(TX.Get(w0, d), lane, SqrtDt * z0));
+        TX.Set(ref w1, d, T.WithLane(TX.Get(w1, d), lane, SqrtDt * z1));
+        TX.Set(ref w2, d, T.WithLane(TX.Get(w2, d), lane, SqrtDt * z2));
+        TX.Set(ref w3, d, T.WithLane(TX.Get(w3, d), lane, SqrtDt * z3));
     }
 
     /// <summary>
