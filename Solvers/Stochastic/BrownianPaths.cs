@@ -243,9 +243,46 @@ public struct FixedStepBrownian<T, TX> : IBrownianPath<T, TX>
     }
 
     /// <inheritdoc/>
-    // Lane by lane (kernel-safe): the normals of step n = round((t0 − tStart)/dt) through the block cache (Normal's
-    // arithmetic), scaled as Increment does.
+    // Host vector lanes: IncrementCached (a block's four normals drawn together for all slots). Other lanes (kernels):
+    // lane by lane, the normals of step n = round((t0 − tStart)/dt) through the block cache (Normal's arithmetic),
+    // scaled as Increment does. Both give Increment's bits.
     public readonly TX Increment(T t0, T t1, ref FixedStepNormals<T, TX> cache)
+    {
+        if (!T.HostVector512) return IncrementByLane(t0, t1, ref cache);
+        var r = T.Pick<CachedIncrementOp, CachedIncrement>(new CachedIncrementOp(this, t0, t1, cache));
+        cache = r.Cache;
+        return r.W;
+    }
+
+    /// <summary>An increment and the block cache after it.</summary>
+    private readonly struct CachedIncrement(TX w, in FixedStepNormals<T, TX> cache)
+    {
+        public readonly TX W = w;
+        public readonly FixedStepNormals<T, TX> Cache = cache;
+    }
+
+    /// <summary><see cref="Increment(T, T, ref FixedStepNormals{T, TX})"/> in its two forms (<see cref="IHostVectorOp{TResult}"/>).</summary>
+    private readonly struct CachedIncrementOp(in FixedStepBrownian<T, TX> path, T t0, T t1, in FixedStepNormals<T, TX> cache) : IHostVectorOp<CachedIncrement>
+    {
+        private readonly FixedStepBrownian<T, TX> _path = path;
+        private readonly FixedStepNormals<T, TX> _cache = cache;
+        public CachedIncrement Portable()
+        {
+            var c = _cache;
+            TX w = _path.IncrementByLane(t0, t1, ref c);
+            return new(w, c);
+        }
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public CachedIncrement HostVector512()
+        {
+            var c = _cache;
+            TX w = _path.IncrementCached(t0, t1, ref c);
+            return new(w, c);
+        }
+    }
+
+    /// <summary>The lane-by-lane form of <see cref="Increment(T, T, ref FixedStepNormals{T, TX})"/> (kernel-safe).</summary>
+    private readonly TX IncrementByLane(T t0, T t1, ref FixedStepNormals<T, TX> cache)
     {
         TX w = default;
         for (int lane = 0; lane < T.Width; lane++)

@@ -133,11 +133,12 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
     public void Step(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
         T t0, T h, in TY y0, in Cat<TY, TG, T> f0, bool wantError, ref RkStages<TY> k, out TY y1, out TY err, out Cat<TY, TG, T> fLast)
     {
-        if (KernelBlocks && !wantError)
+        if (TMethod.HasAdvance && !wantError)
         {
-            // One trajectory per thread (GPU kernels): the method's plain step with the control given, the Brownian
-            // increment through the path's block cache (one Philox block and two transforms per four steps of the
-            // fixed-step stream) — bit for bit the method's Step, with its stages for the dense output.
+            // The method's plain step with the control given, the Brownian increment through the path's block cache (on
+            // the fixed-step stream, one Philox block and two transforms per four steps: GPU kernels' trajectories, and
+            // on host lanes the steps around an ensemble's runs; other paths ignore the cache) — bit for bit the
+            // method's Step, with its stages for the dense output.
             var control = KernelControl(term, t0, t0 + h, ref Noise);
             k.K0 = term.Prod(f0, control);
             TMethod.Advance<TDrift, TDiff, TPath, T, TY, TX, TG>(term, f0, control, y0, ref Carry, out y1, out fLast);
@@ -233,14 +234,32 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
         return 1;
     }
 
-    /// <summary>One step of <see cref="AdvanceChunk"/> outside a whole block: <see cref="Advance"/>.</summary>
+    /// <summary>
+    /// One step of <see cref="AdvanceChunk"/> outside a whole block: <see cref="Advance"/>, with the increment through
+    /// the block cache the loop's steps use (<see cref="Step"/>), so that a run's last steps and the loop's steps after
+    /// it share their block's draw.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private void AdvanceOne(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
         ref T t, T h, ref TY y, in Cat<TY, TG, T> f, bool haveF)
     {
-        Advance(term, t, h, y, haveF ? f : term.Vf(t, y), out TY y1, out _);
-        y = y1;
-        t = t + h;
+        Cat<TY, TG, T> f0 = haveF ? f : term.Vf(t, y);
+        T t1 = t + h;
+        if (FixedStream)
+        {
+            ref readonly var path = ref Unsafe.As<TPath, FixedStepBrownian<T, TX>>(ref Unsafe.AsRef(in term.Second.Path));
+            TX w = path.IncrementCached(t, t1, ref Noise);
+            if (RunStep >= 0) RunStep++;
+            TMethod.Advance<TDrift, TDiff, TPath, T, TY, TX, TG>(term, f0, new Pair<T, TX>(term.First.Contr(t, t1), w), y, ref Carry, out TY y1, out _);
+            Commit(T.True);
+            y = y1;
+        }
+        else
+        {
+            Advance(term, t, h, y, f0, out TY y1, out _);
+            y = y1;
+        }
+        t = t1;
     }
 
     /// <summary>One step of a block in <see cref="AdvanceChunk"/>: <see cref="Advance"/> with the increment given.</summary>
