@@ -541,8 +541,10 @@ public static class Integrator
             T hTry = T.Select(T.LessEqual(remaining, s.H * T.From(1 + 1e-9)), remaining, s.H);
             T hUse = ctl.Clip(tau, hTry, out T endsOnJump, out T nextTau);
             T reaching = T.LessEqual(remaining, hUse);
-            T t0 = dir * tau;
-            T hReal = dir * hUse;
+            // Forward solves skip the multiplications by dir = 1 (exact either way): hReal is on the step → error →
+            // step-size chain.
+            T t0 = opt.Direction == 1 ? tau : dir * tau;
+            T hReal = opt.Direction == 1 ? hUse : dir * hUse;
             solver.Step(term, t0, hReal, s.Y, s.F0, TCtl.Adaptive, ref k, out TY y1, out TY err, out TF fLast);
             T errorNorm = T.Zero, accept, hNext, dtMinFailed, nonFinite;
             if (TCtl.Adaptive)

@@ -133,7 +133,10 @@ public struct PidController<T> : IStepSizeController<T> where T : struct, IScala
         T upper = T.Select(accept, T.From(_factorMax), T.One);
         factor = T.Min(T.Max(factor, T.From(_factorMin)), upper);
         factor = T.Select(finite, factor, T.From(_factorMin));
-        T proposed = T.Min(h * factor, T.From(_dtMax));
+        // With the default dtmax = ∞ and dtmin = 0 their clamps change nothing (h·factor is positive and finite here),
+        // so they stay off the step → step-size chain.
+        T proposed = h * factor;
+        if (_dtMax != double.PositiveInfinity) proposed = T.Min(proposed, T.From(_dtMax));
         T belowMin = T.Less(proposed, T.From(_dtMin));
         if (_forceDtMin != 0)
         {
@@ -146,7 +149,7 @@ public struct PidController<T> : IStepSizeController<T> where T : struct, IScala
         {
             dtMinFailed = T.AndNot(T.And(active, belowMin), accept);
         }
-        hNext = T.Select(accept, T.Max(proposed, T.From(_dtMin)), proposed);
+        hNext = _dtMin > 0 ? T.Select(accept, T.Max(proposed, T.From(_dtMin)), proposed) : proposed;
         // Mean-square errors of the last two accepted steps (each ≤ 1); only the P and D parts use them.
         if (_beta2 != 0 || _beta3 != 0)
         {
