@@ -127,7 +127,7 @@ public struct PidController<T> : IStepSizeController<T> where T : struct, IScala
         // (err²)^(−β/2) = err^(−β): no division or square root on the loop's critical path. err² is bounded below so
         // a zero error gives factormax; a non-finite one is replaced by factormin after the clamps.
         T err = T.Max(errorMeanSquare, T.From(1e-300));
-        T factor = T.From(_safety) * T.PowApprox(err, -_beta1);
+        T factor = T.PowApproxScaled(_safety, err, -_beta1);
         if (_beta2 != 0) factor = factor * T.PowApprox(_prev1, -_beta2);
         if (_beta3 != 0) factor = factor * T.PowApprox(_prev2, -_beta3);
         T upper = T.Select(accept, T.From(_factorMax), T.One);

@@ -76,6 +76,11 @@ public interface IScalar<T> where T : struct, IScalar<T>
     /// only has to be roughly right (DESIGN.md §6: exact pow per lane halves the speed).
     /// </summary>
     static abstract T PowApprox(T a, double p);
+    /// <summary>
+    /// c·<see cref="PowApprox"/>(a, p), the same bits: PowApprox ends by scaling by a power of two, which is exact, so
+    /// lanes may fold c into that power of two and take the product off their dependency chain.
+    /// </summary>
+    static virtual T PowApproxScaled(double c, T a, double p) => T.From(c) * T.PowApprox(a, p);
     /// <summary>Rounds down to an integer value.</summary>
     static abstract T Floor(T a);
 

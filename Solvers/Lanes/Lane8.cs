@@ -75,6 +75,9 @@ public struct Lane8 : IScalar<Lane8>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lane8 PowApprox(Lane8 a, double p) { Lane8 r; r.V = VectorMath.PowApprox(a.V, p); return r; }
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lane8 PowApproxScaled(double c, Lane8 a, double p) { Lane8 r; r.V = VectorMath.PowApprox(a.V, p, c); return r; }
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane8 Floor(Lane8 a) { Lane8 r; r.V = Vector512.Floor(a.V); return r; }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane8 Less(Lane8 a, Lane8 b) { Lane8 r; r.V = Vector512.LessThan(a.V, b.V); return r; }

@@ -16,7 +16,7 @@ internal static class ScalarMath
     /// Cheap a^p for a &gt; 0 (relative error below 2.5e-7·max(1, |p|), measured), with a short dependency chain
     /// (it sits on the adaptive loop's step → error → step-size chain, measured as the largest single cost there): a =
     /// 2ᵉ(1 + f) from the bits, x = p·(e + log2(1 + f)), 2ˣ = 2ⁿ·2ʳ with n = round(x), both polynomials by Estrin's
-    /// scheme and no division. The operations are those of <see cref="VectorMath.PowApprox"/> in the same order, so
+    /// scheme and no division. The operations are those of <see cref="VectorMath.PowApprox(System.Runtime.Intrinsics.Vector512{double}, double)"/> in the same order, so
     /// scalar and SIMD backends produce bit-identical step sizes.
     /// </summary>
     /// <remarks>

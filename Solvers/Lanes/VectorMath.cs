@@ -9,7 +9,14 @@ internal static class VectorMath
     /// <summary>a^p for a in (1e-300, ∞) per slot; see <see cref="ScalarMath.PowApprox"/>. Other inputs give garbage
     /// that the callers mask (a controller clamps its factor, and non-finite errors are handled before).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> PowApprox(Vector512<double> a, double p)
+    public static Vector512<double> PowApprox(Vector512<double> a, double p) => PowApprox(a, p, 1.0);
+
+    /// <summary>
+    /// c·a^p with the bits of c·<see cref="PowApprox(Vector512{double}, double)"/>: c multiplies the power of two 2ⁿ
+    /// (exact), in parallel with the polynomial, instead of the result at the end of the chain.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> PowApprox(Vector512<double> a, double p, double c)
     {
         Vector512<long> bits = a.AsInt64();
         Vector512<double> e = Vector512.ConvertToDouble(((bits >>> 52) & Vector512.Create(0x7FFL)) - Vector512.Create(1023L));
@@ -30,7 +37,8 @@ internal static class VectorMath
         Vector512<double> q = Fma(Fma(C(ScalarMath.E5), r, C(ScalarMath.E4)), r4,
             Fma(Fma(C(ScalarMath.E3), r, C(ScalarMath.E2)), r2, Fma(C(ScalarMath.E1), r, C(ScalarMath.E0))));
         Vector512<long> scale = (big.AsInt64() + Vector512.Create(1023L)) << 52;
-        return Fma(r, q, Vector512<double>.One) * scale.AsDouble();
+        Vector512<double> s = c == 1.0 ? scale.AsDouble() : scale.AsDouble() * Vector512.Create(c);
+        return Fma(r, q, Vector512<double>.One) * s;
     }
 
     /// <summary>a·b + c, fused (short name for the polynomial kernels).</summary>
