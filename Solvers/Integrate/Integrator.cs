@@ -538,7 +538,11 @@ public static class Integrator
             T remaining = s.TauEnd - tau;
             // A step that would leave a sliver of a few ulps before the end (rounding in accumulated constant steps)
             // goes to the end instead.
-            T hTry = T.Select(T.LessEqual(remaining, s.H * T.From(1 + 1e-9)), remaining, s.H);
+            // Min(H, remaining) is that choice except for a sliver remaining ∈ (H, H·(1 + 10⁻⁹)], which a rarely taken
+            // branch fixes up: the product and comparison stay off the step → error → step-size chain (same values).
+            T hTry = T.Min(s.H, remaining);
+            T sliver = T.And(T.Less(s.H, remaining), T.LessEqual(remaining, s.H * T.From(1 + 1e-9)));
+            if (T.Any(sliver)) hTry = T.Select(sliver, remaining, hTry);
             T hUse = ctl.Clip(tau, hTry, out T endsOnJump, out T nextTau);
             T reaching = T.LessEqual(remaining, hUse);
             // Forward solves skip the multiplications by dir = 1 (exact either way): hReal is on the step → error →

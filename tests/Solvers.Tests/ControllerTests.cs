@@ -314,6 +314,24 @@ public class ControllerTests(ITestOutputHelper output)
         Assert.Equal(saveAt.Ts.Count + 1, withRuns.Ts.Length);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ConstantSteps_EndingASliverPastTheLastFullStep_TakeTheEndInOneStep(bool stepByStep)
+    {
+        // dt = 0.1 on [0, 1]: after nine accumulated steps τ = 0.8999999999999999, so 1 − τ = 0.10000000000000009 is
+        // a few ulps more than dt. The tenth step goes to t1 (no eleventh step of 1e-16), in runs and in the loop.
+        var field = new Models.Lorenz<F64> { Sigma = new(10), Rho = new(28), Beta = new(8.0 / 3) };
+        var y0 = new Vec3<F64>(1, 2, 20);
+        var saveAt = new SaveAt { T1 = true };
+        var sol = stepByStep
+            ? Diffeq.SolveWithEvent(new Rk4(), field, 0.0, 1.0, 0.1, y0, new NeverEvent(), StepSize.Constant, saveAt, maxSteps: 100)
+            : Diffeq.Solve(new Rk4(), field, 0.0, 1.0, 0.1, y0, StepSize.Constant, saveAt, maxSteps: 100);
+        Assert.Equal(ResultCode.Successful, sol.Result);
+        Assert.Equal(10, sol.Stats.Steps);
+        Assert.Equal(1.0, sol.TFinal);
+    }
+
     private static long[] Bits(Vec3<F64> y) => [BitConverter.DoubleToInt64Bits(y.X.V), BitConverter.DoubleToInt64Bits(y.Y.V), BitConverter.DoubleToInt64Bits(y.Z.V)];
 
     [Fact]
