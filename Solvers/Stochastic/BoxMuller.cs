@@ -45,7 +45,8 @@ internal static class BoxMuller
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void SinCosTurns(Vector512<double> x, out Vector512<double> sin, out Vector512<double> cos)
     {
-        Vector512<double> q = Vector512.Round(x * Vector512.Create(4.0));
+        // ⌊4x + ½⌋, as the scalar form (see there).
+        Vector512<double> q = Vector512.Floor(x * Vector512.Create(4.0) + Vector512.Create(0.5));
         Vector512<double> t = Vector512.FusedMultiplyAdd(q, Vector512.Create(-0.25), x) * Vector512.Create(TwoPi);
         Vector512<double> t2 = t * t;
         // |θ| ≤ π/4: sine through θ¹⁷/17!, cosine through θ¹⁸/18! (remainders < 10⁻¹⁸), both polynomials in t² by
@@ -78,11 +79,10 @@ internal static class BoxMuller
         long bits = BitConverter.DoubleToInt64Bits(u);
         double m = BitConverter.Int64BitsToDouble((bits & 0x000F_FFFF_FFFF_FFFFL) | 0x3FF0_0000_0000_0000L);
         double e = (bits >> 52) - 1023.0;
-        if (m >= Sqrt2)
-        {
-            m *= 0.5;
-            e += 1.0;
-        }
+        // Selects, not a branch (threads of a GPU warp would diverge on it).
+        bool big = m >= Sqrt2;
+        m = big ? m * 0.5 : m;
+        e = big ? e + 1.0 : e;
         double s = (m - 1.0) / (m + 1.0);
         double x = s * s, x2 = x * x, x4 = x2 * x2, x8 = x4 * x4;
         double q01 = 1.0 / 5 * x + 1.0 / 3, q23 = 1.0 / 9 * x + 1.0 / 7;
@@ -98,7 +98,11 @@ internal static class BoxMuller
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void SinCosTurns(double x, out double sin, out double cos)
     {
-        double q = Math.Round(x * 4.0);
+        // q = ⌊4x + ½⌋ (x ≥ 0: the conversion truncates), the nearest quadrant. Not Math.Round or Math.Floor: ILGPU
+        // compiles both to branchy software rounding in GPU kernels, where the conversion is one instruction. It differs
+        // from round-half-even only for 4x within an ulp of a half-integer, which the uniforms (r + ½)·2⁻³² never come
+        // near (4x is then an odd multiple of 2⁻³¹).
+        double q = (long)(x * 4.0 + 0.5);
         double t = (q * -0.25 + x) * TwoPi;
         double t2 = t * t, t4 = t2 * t2, t8 = t4 * t4;
         double ps = ((1.0 / 355687428096000 * t2 + -1.0 / 1307674368000) * t4 + (1.0 / 6227020800 * t2 + -1.0 / 39916800)) * t8
