@@ -203,6 +203,16 @@ public class LaneTests
                 }
     }
 
+    [Fact]
+    public void KernelF64_Floor_IsMathFloor()
+    {
+        // Written out for GPU kernels (a truncating conversion); the same values as Math.Floor, infinities and NaN kept.
+        double[] xs = [-2.5, -2.0, -0.5, -1e-300, 0.0, 0.3, 1.0, 2.999999999999999, 123456.75, -123456.75, 4503599627370495.5,
+            4503599627370496.0, -4503599627370497.0, 1e300, double.PositiveInfinity, double.NegativeInfinity];
+        foreach (double x in xs) Assert.Equal(Math.Floor(x), KernelF64.Floor(new KernelF64(x)).V);
+        Assert.True(double.IsNaN(KernelF64.Floor(new KernelF64(double.NaN)).V));
+    }
+
     [Fact] public void PowApprox_F64_IsAccurateToOnePartInAMillion() => PowApproxAccurate<F64>(1e-6);
     [Fact] public void PowApprox_Lane8_IsAccurateToOnePartInAMillion() => PowApproxAccurate<Lane8>(1e-6);
     [Fact] public void PowApprox_Lane16_IsAccurateToOnePartInAMillion() => PowApproxAccurate<Lane16>(1e-6);
