@@ -7,7 +7,11 @@
 # its own timeout, each writing its own file under $OUT, so a call cut short still returns what it finished.
 # Usage (on the device, from the repository root): bench/GpuBench/device-ab.sh
 set -uo pipefail
-out="${OUT:-$PWD/device-out}"; mkdir -p "$out"
+# Results go to a scratch folder packed into $OUT/all.tgz at the end (a device call returns at most 8 files); without
+# $OUT they stay in ./device-out.
+dest="${OUT:-}"; out="$(mktemp -d /tmp/device-out.XXXXXX)"
+[[ -n "$dest" ]] || { out="$PWD/device-out"; mkdir -p "$out"; }
+trap '[[ -n "$dest" ]] && tar -C "$out" -czf "$dest/all.tgz" .' EXIT
 export PATH="$PATH:/usr/local/cuda/bin"
 res=bench/results/gpubench
 nvidia-smi --query-gpu=name,driver_version,clocks.max.sm,memory.total --format=csv > "$out/gpu.txt" 2>&1
