@@ -40,10 +40,10 @@ public interface IRunStepper<TTerm, T, TY, TC, TF>
     static abstract int RunChunk { get; }
     /// <summary>
     /// Takes from 1 to <paramref name="most"/> steps of a run (as many calls of <see cref="Advance"/> would, the same
-    /// bits) from signed time <paramref name="t"/> with signed step <paramref name="h"/>, moving <paramref name="t"/> and <paramref name="y"/>, and returns how many
-    /// it took. The field at the first step's start is <paramref name="f"/> when <paramref name="haveF"/>, else
-    /// evaluated; on return <paramref name="f"/> holds the last step's end-point field for an FSAL stepper (a non-FSAL
-    /// stepper's caller evaluates it when the run ends).
+    /// bits) from signed time <paramref name="t"/> with signed step <paramref name="h"/>, moving <paramref name="t"/>
+    /// and <paramref name="y"/>, and returns how many it took. The field at the first step's start is
+    /// <paramref name="f"/> when <paramref name="haveF"/>, else evaluated; on return <paramref name="f"/> holds the last
+    /// step's end-point field for an FSAL stepper (a non-FSAL stepper's caller evaluates it when the run ends).
     /// </summary>
     int AdvanceChunk(in TTerm term, ref T t, T h, ref TY y, ref TF f, bool haveF, int most);
 }

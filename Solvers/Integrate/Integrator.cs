@@ -318,8 +318,7 @@ public static class Integrator
             inRun++;
             grp.RunDone = 0;
             grp.Solver.BeginRun(grp.Term, dir, grp.S.Tau, grp.S.H, n);
-            // The loop's step starts at t0 = dir·τ with length dir·H and moves τ to τ + H; negation is exact, so
-            // dir·(τ + H) = dir·τ + dir·H bit for bit and the run keeps the signed time instead.
+            // Signed time and step, as the runs of one lane state keep them (see the other AdvanceRun).
             grp.RunT = dir * grp.S.Tau;
             grp.RunH = dir * grp.S.H;
         }

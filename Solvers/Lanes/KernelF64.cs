@@ -72,26 +72,10 @@ public struct KernelF64 : IScalar<KernelF64>
     /// <inheritdoc/>
     public static KernelF64 Pow(KernelF64 a, KernelF64 b) { KernelF64 r; r.V = Math.Pow(a.V, b.V); return r; }
     /// <inheritdoc/>
-    // ScalarMath.PowApprox's reduction, polynomials and exponent assembly with plain products and sums (ptxas fuses
-    // them), and the nearest integer by the 1.5·2⁵² addition the vector form uses: no Math.Pow (ILGPU's CORDIC) and no
-    // Math.Round (software) on the adaptive loop's path. Like the vector form, defined for a in (1e-300, ∞).
+    // ScalarMath.PowApprox's body with plain products and sums (ptxas fuses them): no Math.Pow (ILGPU's CORDIC) and no
+    // Math.Round (software) on the adaptive loop's path. Like the SIMD form, defined for a in (1e-300, ∞).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static KernelF64 PowApprox(KernelF64 a, double p)
-    {
-        long bits = BitConverter.DoubleToInt64Bits(a.V);
-        double e = (double)(((bits >> 52) & 0x7FF) - 1023);
-        double f = BitConverter.Int64BitsToDouble((bits & 0x000FFFFFFFFFFFFFL) | 0x3FF0000000000000L) - 1.0;
-        double f2 = f * f, f4 = f2 * f2;
-        double lo = (ScalarMath.L3 * f + ScalarMath.L2) * f2 + (ScalarMath.L1 * f + ScalarMath.L0);
-        double hi = (ScalarMath.L7 * f + ScalarMath.L6) * f2 + (ScalarMath.L5 * f + ScalarMath.L4);
-        double x = (f * (hi * f4 + lo) + e) * p;
-        if (!(Math.Abs(p) < 0.99)) x = Math.Min(Math.Max(x, -1022.0), 1023.0);
-        double big = x + 6755399441055744.0, n = big - 6755399441055744.0;
-        double rr = x - n, r2 = rr * rr, r4 = r2 * r2;
-        double q = (ScalarMath.E5 * rr + ScalarMath.E4) * r4 + ((ScalarMath.E3 * rr + ScalarMath.E2) * r2 + (ScalarMath.E1 * rr + ScalarMath.E0));
-        double scale = BitConverter.Int64BitsToDouble((BitConverter.DoubleToInt64Bits(big) + 1023) << 52);
-        KernelF64 result; result.V = (rr * q + 1.0) * scale; return result;
-    }
+    public static KernelF64 PowApprox(KernelF64 a, double p) { KernelF64 r; r.V = ScalarMath.PowApprox<PlainMulAdd>(a.V, p); return r; }
     /// <inheritdoc/>
     // By a truncating conversion (one instruction on a GPU, where ILGPU's Math.Floor is software); values of 2⁵² and
     // more, infinities and NaN are returned as they are (they are integral or have no floor).

@@ -1,4 +1,29 @@
+using System.Runtime.CompilerServices;
+
 namespace Diffrax.Solvers.Lanes;
+
+/// <summary>a·b + c, as a lane type forms it (<see cref="ScalarMath.PowApprox{TM}"/>).</summary>
+internal interface IMulAdd
+{
+    /// <summary>a·b + c.</summary>
+    static abstract double MulAdd(double a, double b, double c);
+}
+
+/// <summary>One rounding: <see cref="Math.FusedMultiplyAdd"/> (host lanes).</summary>
+internal struct FusedMulAdd : IMulAdd
+{
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double MulAdd(double a, double b, double c) => Math.FusedMultiplyAdd(a, b, c);
+}
+
+/// <summary>A product and a sum (GPU kernels: ILGPU has no fused multiply-add, and ptxas fuses the pair).</summary>
+internal struct PlainMulAdd : IMulAdd
+{
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double MulAdd(double a, double b, double c) => a * b + c;
+}
 
 /// <summary>Scalar helpers shared by the lane types.</summary>
 internal static class ScalarMath
@@ -26,18 +51,32 @@ internal static class ScalarMath
     public static double PowApprox(double a, double p)
     {
         if (!(a > 1e-300) || double.IsPositiveInfinity(a)) return Math.Pow(a, p);
+        return PowApprox<FusedMulAdd>(a, p);
+    }
+
+    /// <summary>
+    /// The body of <see cref="PowApprox(double, double)"/> for a in (1e-300, ∞), its products and sums formed by
+    /// <typeparamref name="TM"/>: fused on the host (the SIMD form's bits), plain in GPU kernels (ILGPU has no fused
+    /// multiply-add; ptxas fuses the pairs). The nearest integer comes from adding 1.5·2⁵² (round-half-even, exact for
+    /// |x| ≤ 1023, as the SIMD form) and nothing calls a Math function ILGPU implements in software.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double PowApprox<TM>(double a, double p) where TM : struct, IMulAdd
+    {
+        // The signed shift: ILGPU maps it (the mask makes it the unsigned one).
         long bits = BitConverter.DoubleToInt64Bits(a);
-        double e = (double)(((bits >>> 52) & 0x7FF) - 1023);
+        double e = (double)(((bits >> 52) & 0x7FF) - 1023);
         double f = BitConverter.Int64BitsToDouble((bits & 0x000FFFFFFFFFFFFFL) | 0x3FF0000000000000L) - 1.0;
         double f2 = f * f, f4 = f2 * f2;
-        double lo = Math.FusedMultiplyAdd(Math.FusedMultiplyAdd(L3, f, L2), f2, Math.FusedMultiplyAdd(L1, f, L0));
-        double hi = Math.FusedMultiplyAdd(Math.FusedMultiplyAdd(L7, f, L6), f2, Math.FusedMultiplyAdd(L5, f, L4));
-        double x = Math.FusedMultiplyAdd(f, Math.FusedMultiplyAdd(hi, f4, lo), e) * p;
-        x = Math.Min(Math.Max(x, -1022.0), 1023.0);
-        double n = Math.Round(x);
+        double lo = TM.MulAdd(TM.MulAdd(L3, f, L2), f2, TM.MulAdd(L1, f, L0));
+        double hi = TM.MulAdd(TM.MulAdd(L7, f, L6), f2, TM.MulAdd(L5, f, L4));
+        double x = TM.MulAdd(f, TM.MulAdd(hi, f4, lo), e) * p;
+        // |e + log2(1 + f)| < 1025, so for |p| < 0.99 the clamp changes nothing (see VectorMath.PowApprox).
+        if (!(Math.Abs(p) < 0.99)) x = Math.Min(Math.Max(x, -1022.0), 1023.0);
+        double big = x + 6755399441055744.0, n = big - 6755399441055744.0;
         double r = x - n, r2 = r * r, r4 = r2 * r2;
-        double q = Math.FusedMultiplyAdd(Math.FusedMultiplyAdd(E5, r, E4), r4,
-            Math.FusedMultiplyAdd(Math.FusedMultiplyAdd(E3, r, E2), r2, Math.FusedMultiplyAdd(E1, r, E0)));
-        return Math.FusedMultiplyAdd(r, q, 1.0) * BitConverter.Int64BitsToDouble(((long)n + 1023) << 52);
+        double q = TM.MulAdd(TM.MulAdd(E5, r, E4), r4, TM.MulAdd(TM.MulAdd(E3, r, E2), r2, TM.MulAdd(E1, r, E0)));
+        // The low bits of big are n itself: 2ⁿ's bits by an integer add and a shift.
+        return TM.MulAdd(r, q, 1.0) * BitConverter.Int64BitsToDouble((BitConverter.DoubleToInt64Bits(big) + 1023) << 52);
     }
 }

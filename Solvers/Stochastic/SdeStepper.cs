@@ -244,32 +244,38 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
         ref T t, T h, ref TY y, in Cat<TY, TG, T> f, bool haveF)
     {
         Cat<TY, TG, T> f0 = haveF ? f : term.Vf(t, y);
-        T t1 = t + h;
         if (FixedStream)
         {
             ref readonly var path = ref Unsafe.As<TPath, FixedStepBrownian<T, TX>>(ref Unsafe.AsRef(in term.Second.Path));
-            TX w = path.IncrementCached(t, t1, ref Noise);
+            TX w = path.IncrementCached(t, t + h, ref Noise);
             if (RunStep >= 0) RunStep++;
-            TMethod.Advance<TDrift, TDiff, TPath, T, TY, TX, TG>(term, f0, new Pair<T, TX>(term.First.Contr(t, t1), w), y, ref Carry, out TY y1, out _);
-            Commit(T.True);
-            y = y1;
+            BlockStep(term, ref t, h, ref y, f0, w);
+            return;
         }
-        else
-        {
-            Advance(term, t, h, y, f0, out TY y1, out _);
-            y = y1;
-        }
-        t = t1;
+        Advance(term, t, h, y, f0, out TY y1, out _);
+        y = y1;
+        t = t + h;
     }
 
-    /// <summary>One step of a block in <see cref="AdvanceChunk"/>: <see cref="Advance"/> with the increment given.</summary>
+    /// <summary>One step of <see cref="AdvanceChunk"/>: <see cref="Advance"/> with the increment given.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void BlockStep(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
         ref T t, T h, ref TY y, in Cat<TY, TG, T> f0, in TX w)
     {
-        T t1 = t + h;
-        TMethod.Advance<TDrift, TDiff, TPath, T, TY, TX, TG>(term, f0, new Pair<T, TX>(term.First.Contr(t, t1), w), y, ref Carry, out TY y1, out _);
+        StepWithIncrement(term, ref Carry, ref t, h, ref y, f0, w);
         Commit(T.True);
+    }
+
+    /// <summary>
+    /// The method's plain step from (t, y) of length h with the Brownian increment <paramref name="w"/> given, moving
+    /// t and y: the step of runs taken by Philox block, on host lanes and in kernels alike.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StepWithIncrement(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
+        ref SdeCarry<T, TY, Cat<TY, TG, T>> carry, ref T t, T h, ref TY y, in Cat<TY, TG, T> f0, in TX w)
+    {
+        T t1 = t + h;
+        TMethod.Advance<TDrift, TDiff, TPath, T, TY, TX, TG>(term, f0, new Pair<T, TX>(term.First.Contr(t, t1), w), y, ref carry, out TY y1, out _);
         y = y1;
         t = t1;
     }
@@ -339,26 +345,16 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
             {
                 term.Second.Path.StepBlock(Step >> 2, out TX w0, out TX w1, out TX w2, out TX w3);
                 Step += 4;
-                BlockStep(term, ref t, h, ref y, haveF ? f : term.Vf(t, y), w0);
-                BlockStep(term, ref t, h, ref y, term.Vf(t, y), w1);
-                BlockStep(term, ref t, h, ref y, term.Vf(t, y), w2);
-                BlockStep(term, ref t, h, ref y, term.Vf(t, y), w3);
+                StepWithIncrement(term, ref Carry, ref t, h, ref y, haveF ? f : term.Vf(t, y), w0);
+                StepWithIncrement(term, ref Carry, ref t, h, ref y, term.Vf(t, y), w1);
+                StepWithIncrement(term, ref Carry, ref t, h, ref y, term.Vf(t, y), w2);
+                StepWithIncrement(term, ref Carry, ref t, h, ref y, term.Vf(t, y), w3);
                 return 4;
             }
             Advance(term, t, h, y, haveF ? f : term.Vf(t, y), out TY y1, out _);
             y = y1;
             t = t + h;
             return 1;
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private void BlockStep(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
-            ref T t, T h, ref TY y, in Cat<TY, TG, T> f0, in TX w)
-        {
-            T t1 = t + h;
-            TMethod.Advance<TDrift, TDiff, TPath, T, TY, TX, TG>(term, f0, new Pair<T, TX>(term.First.Contr(t, t1), w), y, ref Carry, out TY y1, out _);
-            y = y1;
-            t = t1;
         }
     }
 
