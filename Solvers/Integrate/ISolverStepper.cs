@@ -72,8 +72,13 @@ public interface ISolverStepper<TTerm, T, TY, TC, TF> : IRunStepper<TTerm, T, TY
     /// </summary>
     static abstract int EvaluationsPerStep { get; }
 
-    /// <summary>One step from (t0, y0) of signed length h; <paramref name="f0"/> is the field at (t0, y0).</summary>
-    void Step(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError, ref RkStages<TY> k, out TY y1, out TY err, out TF fLast);
+    /// <summary>
+    /// One step from (t0, y0) of signed length h; <paramref name="f0"/> is the field at (t0, y0). The error estimate is
+    /// formed when <paramref name="wantError"/>; the stages for dense output (<see cref="Interpolate"/>) are left in
+    /// <paramref name="k"/> when <paramref name="wantStages"/> — the caller interpolates within this step — and a stepper
+    /// may leave <paramref name="k"/> as it was otherwise (storing them costs the adaptive loop's steps measurably).
+    /// </summary>
+    void Step(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError, bool wantStages, ref RkStages<TY> k, out TY y1, out TY err, out TF fLast);
     /// <summary>A step that was taken is final (accepted lanes in <paramref name="accept"/>); stateful solvers commit here.</summary>
     void Commit(T accept);
     /// <summary>
@@ -117,8 +122,8 @@ public struct ErkStepper<TTab, TTerm, T, TY, TC, TF> : ISolverStepper<TTerm, T, 
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly void Step(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError, ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
-        => TTab.Step<TTerm, T, TY, TC, TF>(term, t0, h, y0, f0, wantError, ref k, out y1, out err, out fLast);
+    public readonly void Step(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError, bool wantStages, ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
+        => TTab.Step<TTerm, T, TY, TC, TF>(term, t0, h, y0, f0, wantError, wantStages, ref k, out y1, out err, out fLast);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly void Commit(T accept) { }

@@ -548,7 +548,11 @@ public static class Integrator
             // step-size chain.
             T t0 = opt.Direction == 1 ? tau : dir * tau;
             T hReal = opt.Direction == 1 ? hUse : dir * hUse;
-            solver.Step(term, t0, hReal, s.Y, s.F0, TCtl.Adaptive, ref k, out TY y1, out TY err, out TF fLast);
+            T tauNew = T.Select(reaching, s.TauEnd, T.Select(endsOnJump, nextTau, tau + hUse));
+            // The stages are stored only for a step that will be interpolated: one with a save strictly inside it (a
+            // save at its end takes the end state), an event to locate, or a sink that records steps.
+            bool wantStages = TEvent.Enabled || TSink.RecordsSteps || T.Any(T.And(active, T.Less(s.NextSaveTau, tauNew)));
+            solver.Step(term, t0, hReal, s.Y, s.F0, TCtl.Adaptive, wantStages, ref k, out TY y1, out TY err, out TF fLast);
             T errorNorm = T.Zero, accept, hNext, dtMinFailed, nonFinite;
             if (TCtl.Adaptive)
             {
@@ -571,7 +575,6 @@ public static class Integrator
             solver.Commit(accept);
             s.Stats.Steps = T.Select(active, s.Stats.Steps + T.One, s.Stats.Steps);
 
-            T tauNew = T.Select(reaching, s.TauEnd, T.Select(endsOnJump, nextTau, tau + hUse));
             TF fNew;
             if (TSolver.Fsal)
             {

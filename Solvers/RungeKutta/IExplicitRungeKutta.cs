@@ -77,8 +77,12 @@ public interface IButcherTableau
 /// </summary>
 public interface IExplicitRungeKutta : IButcherTableau
 {
-    /// <summary>One step; see <see cref="ExplicitRungeKuttaEngine.Step"/> for the contract.</summary>
-    static abstract void Step<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError,
+    /// <summary>
+    /// One step; see <see cref="ExplicitRungeKuttaEngine.Step"/> for the contract. The stages are stored in
+    /// <paramref name="k"/> only when <paramref name="wantStages"/> (the caller will interpolate in this step); otherwise
+    /// <paramref name="k"/> is left as it was.
+    /// </summary>
+    static abstract void Step<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError, bool wantStages,
         ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where T : struct, IScalar<T>

@@ -63,7 +63,7 @@ public struct Euler : IExplicitRungeKutta
     /// <inheritdoc/>
     // Its own JIT root: inlined into the integrate loop it would exhaust the JIT inlining budget (measured).
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void Step<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError,
+    public static void Step<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError, bool wantStages,
         ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where T : struct, IScalar<T>
@@ -78,7 +78,10 @@ public struct Euler : IExplicitRungeKutta
         TY errNew = TY.Splat(T.Zero);
         y1 = yNew;
         err = errNew;
-        k.K0 = k0;
+        if (wantStages)
+        {
+            k.K0 = k0;
+        }
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -177,7 +180,7 @@ public struct Heun : IExplicitRungeKutta
     /// <inheritdoc/>
     // Its own JIT root: inlined into the integrate loop it would exhaust the JIT inlining budget (measured).
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void Step<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError,
+    public static void Step<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError, bool wantStages,
         ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where T : struct, IScalar<T>
@@ -203,8 +206,11 @@ public struct Heun : IExplicitRungeKutta
         }
         y1 = yNew;
         err = errNew;
-        k.K0 = k0;
-        k.K1 = k1;
+        if (wantStages)
+        {
+            k.K0 = k0;
+            k.K1 = k1;
+        }
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -309,7 +315,7 @@ public struct Midpoint : IExplicitRungeKutta
     /// <inheritdoc/>
     // Its own JIT root: inlined into the integrate loop it would exhaust the JIT inlining budget (measured).
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void Step<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError,
+    public static void Step<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError, bool wantStages,
         ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where T : struct, IScalar<T>
@@ -334,8 +340,11 @@ public struct Midpoint : IExplicitRungeKutta
         }
         y1 = yNew;
         err = errNew;
-        k.K0 = k0;
-        k.K1 = k1;
+        if (wantStages)
+        {
+            k.K0 = k0;
+            k.K1 = k1;
+        }
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -439,7 +448,7 @@ public struct Ralston : IExplicitRungeKutta
     /// <inheritdoc/>
     // Its own JIT root: inlined into the integrate loop it would exhaust the JIT inlining budget (measured).
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void Step<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError,
+    public static void Step<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError, bool wantStages,
         ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where T : struct, IScalar<T>
@@ -467,8 +476,11 @@ public struct Ralston : IExplicitRungeKutta
         }
         y1 = yNew;
         err = errNew;
-        k.K0 = k0;
-        k.K1 = k1;
+        if (wantStages)
+        {
+            k.K0 = k0;
+            k.K1 = k1;
+        }
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -595,7 +607,7 @@ public struct Rk4 : IExplicitRungeKutta
     /// <inheritdoc/>
     // Its own JIT root: inlined into the integrate loop it would exhaust the JIT inlining budget (measured).
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void Step<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError,
+    public static void Step<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError, bool wantStages,
         ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where T : struct, IScalar<T>
@@ -628,10 +640,13 @@ public struct Rk4 : IExplicitRungeKutta
         TY errNew = TY.Splat(T.Zero);
         y1 = yNew;
         err = errNew;
-        k.K0 = k0;
-        k.K1 = k1;
-        k.K2 = k2;
-        k.K3 = k3;
+        if (wantStages)
+        {
+            k.K0 = k0;
+            k.K1 = k1;
+            k.K2 = k2;
+            k.K3 = k3;
+        }
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -766,7 +781,7 @@ public struct Bosh3 : IExplicitRungeKutta
     /// <inheritdoc/>
     // Its own JIT root: inlined into the integrate loop it would exhaust the JIT inlining budget (measured).
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void Step<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError,
+    public static void Step<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError, bool wantStages,
         ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where T : struct, IScalar<T>
@@ -801,10 +816,13 @@ public struct Bosh3 : IExplicitRungeKutta
         }
         y1 = yNew;
         err = errNew;
-        k.K0 = k0;
-        k.K1 = k1;
-        k.K2 = k2;
-        k.K3 = k3;
+        if (wantStages)
+        {
+            k.K0 = k0;
+            k.K1 = k1;
+            k.K2 = k2;
+            k.K3 = k3;
+        }
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -962,7 +980,7 @@ public struct Dopri5 : IExplicitRungeKutta
     /// <inheritdoc/>
     // Its own JIT root: inlined into the integrate loop it would exhaust the JIT inlining budget (measured).
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void Step<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError,
+    public static void Step<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError, bool wantStages,
         ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where T : struct, IScalar<T>
@@ -1023,13 +1041,16 @@ public struct Dopri5 : IExplicitRungeKutta
         }
         y1 = yNew;
         err = errNew;
-        k.K0 = k0;
-        k.K1 = k1;
-        k.K2 = k2;
-        k.K3 = k3;
-        k.K4 = k4;
-        k.K5 = k5;
-        k.K6 = k6;
+        if (wantStages)
+        {
+            k.K0 = k0;
+            k.K1 = k1;
+            k.K2 = k2;
+            k.K3 = k3;
+            k.K4 = k4;
+            k.K5 = k5;
+            k.K6 = k6;
+        }
     }
     /// <inheritdoc/>
     // Its own JIT root: inlined into the run loop it would exhaust the JIT inlining budget (measured).
@@ -1244,7 +1265,7 @@ public struct Tsit5 : IExplicitRungeKutta
     /// <inheritdoc/>
     // Its own JIT root: inlined into the integrate loop it would exhaust the JIT inlining budget (measured).
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void Step<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError,
+    public static void Step<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError, bool wantStages,
         ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where T : struct, IScalar<T>
@@ -1307,13 +1328,16 @@ public struct Tsit5 : IExplicitRungeKutta
         }
         y1 = yNew;
         err = errNew;
-        k.K0 = k0;
-        k.K1 = k1;
-        k.K2 = k2;
-        k.K3 = k3;
-        k.K4 = k4;
-        k.K5 = k5;
-        k.K6 = k6;
+        if (wantStages)
+        {
+            k.K0 = k0;
+            k.K1 = k1;
+            k.K2 = k2;
+            k.K3 = k3;
+            k.K4 = k4;
+            k.K5 = k5;
+            k.K6 = k6;
+        }
     }
     /// <inheritdoc/>
     // Its own JIT root: inlined into the run loop it would exhaust the JIT inlining budget (measured).
@@ -1578,7 +1602,7 @@ public struct Dopri8 : IExplicitRungeKutta
     /// <inheritdoc/>
     // Its own JIT root: inlined into the integrate loop it would exhaust the JIT inlining budget (measured).
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void Step<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError,
+    public static void Step<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError, bool wantStages,
         ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where T : struct, IScalar<T>
@@ -1711,20 +1735,23 @@ public struct Dopri8 : IExplicitRungeKutta
         }
         y1 = yNew;
         err = errNew;
-        k.K0 = k0;
-        k.K1 = k1;
-        k.K2 = k2;
-        k.K3 = k3;
-        k.K4 = k4;
-        k.K5 = k5;
-        k.K6 = k6;
-        k.K7 = k7;
-        k.K8 = k8;
-        k.K9 = k9;
-        k.K10 = k10;
-        k.K11 = k11;
-        k.K12 = k12;
-        k.K13 = k13;
+        if (wantStages)
+        {
+            k.K0 = k0;
+            k.K1 = k1;
+            k.K2 = k2;
+            k.K3 = k3;
+            k.K4 = k4;
+            k.K5 = k5;
+            k.K6 = k6;
+            k.K7 = k7;
+            k.K8 = k8;
+            k.K9 = k9;
+            k.K10 = k10;
+            k.K11 = k11;
+            k.K12 = k12;
+            k.K13 = k13;
+        }
     }
     /// <inheritdoc/>
     // Its own JIT root: inlined into the run loop it would exhaust the JIT inlining budget (measured).

@@ -42,7 +42,7 @@ public struct EulerMaruyama : ISdeMethod
         where T : struct, IScalar<T> where TY : struct, IState<TY, T> where TX : struct, IState<TX, T> where TG : struct, IState<TG, T>
     {
         Euler.Step<MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY>, T, TY, Pair<T, TX>, Cat<TY, TG, T>>(
-            term, t0, h, y0, f0, false, ref k, out y1, out err, out fLast);
+            term, t0, h, y0, f0, false, true, ref k, out y1, out err, out fLast);
         k.K13 = TY.Sub(y1, y0);
     }
 
@@ -93,7 +93,7 @@ public struct StratonovichHeun : ISdeMethod
         where T : struct, IScalar<T> where TY : struct, IState<TY, T> where TX : struct, IState<TX, T> where TG : struct, IState<TG, T>
     {
         HeunTableau.Step<MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY>, T, TY, Pair<T, TX>, Cat<TY, TG, T>>(
-            term, t0, h, y0, f0, wantError, ref k, out y1, out err, out fLast);
+            term, t0, h, y0, f0, wantError, true, ref k, out y1, out err, out fLast);
         k.K13 = TY.Sub(y1, y0);
     }
 }

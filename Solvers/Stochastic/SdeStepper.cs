@@ -131,8 +131,9 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
     // Its own JIT root: inlined into the integrate loop it exhausts the JIT inlining budget (measured, as for RK steps).
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public void Step(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
-        T t0, T h, in TY y0, in Cat<TY, TG, T> f0, bool wantError, ref RkStages<TY> k, out TY y1, out TY err, out Cat<TY, TG, T> fLast)
+        T t0, T h, in TY y0, in Cat<TY, TG, T> f0, bool wantError, bool wantStages, ref RkStages<TY> k, out TY y1, out TY err, out Cat<TY, TG, T> fLast)
     {
+        // SDE methods always leave their (few) stages in k.
         if (TMethod.HasAdvance && !wantError)
         {
             // The method's plain step with the control given, the Brownian increment through the path's block cache (on

@@ -98,6 +98,47 @@ public class EnsembleTests
         }
     }
 
+    // The adaptive loop stores a step's stages only when a save falls strictly inside the step (IExplicitRungeKutta.Step,
+    // wantStages): saves between steps must still come from this step's interpolant, never from stale stages. Harmonic
+    // oscillators x'' = -ω²x with x(0) = 1, v(0) = 0 (x = cos ωt), each member its own ω and so its own steps; 40 saves
+    // inside the span, most of them strictly inside a step. Stale or missing stages are off by O(h·ω) ≈ 0.1 here.
+    [Theory]
+    [InlineData("f64")]
+    [InlineData("lane8")]
+    [InlineData("lane16")]
+    public void AdaptiveEnsemble_SavesInsideSteps_FollowTheExactSolution(string lanes)
+    {
+        const int n = 37;
+        var y0 = new double[2 * n];
+        var omega = new double[n];
+        for (int i = 0; i < n; i++) { y0[2 * i] = 1; omega[i] = 0.5 + 0.03 * i; }
+        var p = new EnsembleProblem
+        {
+            Members = n, T0 = 0, T1 = 4, Y0 = y0, Params = omega,
+            Pid = new PidOptions { Rtol = 1e-6, Atol = 1e-8 },
+            SaveAt = new SaveAt { Ts = SaveAt.Linspace(0.05, 3.95, 40), T1 = true },
+        };
+        var r = lanes switch
+        {
+            "f64" => EnsembleRunner.Run<Tsit5, HarmonicOscillator<F64>, F64, Vec2<F64>>(p, threads: 2),
+            "lane8" => EnsembleRunner.Run<Tsit5, HarmonicOscillator<Lane8>, Lane8, Vec2<Lane8>>(p, threads: 2),
+            _ => EnsembleRunner.Run<Tsit5, HarmonicOscillator<Lane16>, Lane16, Vec2<Lane16>>(p, threads: 2),
+        };
+        double worst = 0;
+        for (int m = 0; m < n; m++)
+        {
+            Assert.Equal(ResultCode.Successful, r.Results[m]);
+            Assert.True(r.Steps[m] < 40, $"member {m} took {r.Steps[m]} steps: most saves must fall inside steps for this test to mean anything");
+            for (int k = 0; k < r.Ts.Length; k++)
+            {
+                double t = r.Ts[k];
+                worst = Math.Max(worst, Math.Abs(r.At(k, m, 0) - Math.Cos(omega[m] * t)));
+                worst = Math.Max(worst, Math.Abs(r.At(k, m, 1) + omega[m] * Math.Sin(omega[m] * t)));
+            }
+        }
+        Assert.True(worst < 1e-4, $"largest deviation from the exact solution at the saves: {worst:E2}");
+    }
+
     private static void ConstantRunsMatchSingleSolves<TTab, T>(int members, double dt, int maxSteps, bool blowUp, bool backward = false)
         where TTab : struct, IExplicitRungeKutta
         where T : struct, IScalar<T>

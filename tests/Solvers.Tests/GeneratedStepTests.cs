@@ -47,7 +47,7 @@ public class GeneratedStepTests
         ExplicitRungeKuttaEngine.Step<TTab, OdeTerm<Lorenz<Lane8>, Lane8, Vec3<Lane8>>, Lane8, Vec3<Lane8>, Lane8, Vec3<Lane8>>(
             term, t0, h, y0, f0, true, ref kg, out var y1g, out var errg, out var fg);
         TTab.Step<OdeTerm<Lorenz<Lane8>, Lane8, Vec3<Lane8>>, Lane8, Vec3<Lane8>, Lane8, Vec3<Lane8>>(
-            term, t0, h, y0, f0, true, ref ks, out var y1s, out var errs, out var fs);
+            term, t0, h, y0, f0, true, true, ref ks, out var y1s, out var errs, out var fs);
         AssertSame(y1g, y1s);
         AssertSame(errg, errs);
         AssertSame(fg, fs);

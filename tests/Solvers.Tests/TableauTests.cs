@@ -184,7 +184,7 @@ public class TableauTests(ITestOutputHelper output)
         public static double E(int i) => 0.0;
         public static T DenseWeight<T>(int i, T theta) where T : struct, IScalar<T> => Dense.Hermite<T, BrokenWeights>(i, theta);
         // A solver, so that Diffeq.Solve accepts it: the generic engine over this tableau.
-        public static void Step<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError,
+        public static void Step<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError, bool wantStages,
             ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
             where TTerm : struct, ITerm<T, TY, TC, TF> where T : struct, IScalar<T> where TY : struct, IState<TY, T> where TF : struct, IState<TF, T>
             => ExplicitRungeKuttaEngine.Step<BrokenWeights, TTerm, T, TY, TC, TF>(term, t0, h, y0, f0, wantError, ref k, out y1, out err, out fLast);

@@ -286,13 +286,17 @@ for s in solvers:
         L.append('}')
     L.append('y1 = yNew;')
     L.append('err = errNew;')
-    # Stages live in locals (registers) during the step and are stored once at the end, off the critical path.
+    # Stages live in locals (registers) during the step and are stored once at the end, off the critical path, and only
+    # when the caller will read them (dense output): the adaptive loop's steps without a save inside skip the stores.
+    L.append('if (wantStages)')
+    L.append('{')
     for i2 in range(S):
-        L.append(f'k.K{i2} = k{i2};')
+        L.append(f'    k.K{i2} = k{i2};')
+    L.append('}')
     out.append('    /// <inheritdoc/>')
     out.append('    // Its own JIT root: inlined into the integrate loop it would exhaust the JIT inlining budget (measured).')
     out.append('    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]')
-    out.append('    public static void Step<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError,')
+    out.append('    public static void Step<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError, bool wantStages,')
     out.append('        ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)')
     out.append('        where TTerm : struct, ITerm<T, TY, TC, TF>')
     out.append('        where T : struct, IScalar<T>')
@@ -305,7 +309,7 @@ for s in solvers:
     # error estimate or stored stages: runs of constant steps (Integrator.RunGroups). Up to four stages it inlines into
     # the run loop; larger tableaus are their own JIT root, as Step is (inlined, Tsit5's step left the run loop's lane
     # operations as calls and ran 15-20x slower: measured).
-    A = [x for x in L if not x.startswith('k.K') and 'err' not in x and x not in ('if (wantError)', '{', '}')]
+    A = [x for x in L if not x.strip().startswith('k.K') and 'err' not in x and x not in ('if (wantError)', 'if (wantStages)', '{', '}')]
     if fused: A = [x for x in A if not x.startswith('TY k')]   # the stage increments are only stored and estimated from
     out.append('    /// <inheritdoc/>')
     if S <= 4:
