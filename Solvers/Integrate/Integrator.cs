@@ -255,13 +255,13 @@ public static class Integrator
         }
         // Runs need a step that is the same in every lane and every step: constant steps, nothing recorded per step.
         bool runs = Runs<TCtl, TSink, TEvent, T, TY>();
-        var saved = runs ? new (TY Y, TF F, T Tau, TSolver Solver)[groups.Length] : [];
+        var run = new RunBuffers<TSolver, T, TY, TF, TTerm>(runs ? groups.Length : 0);
         while (live > 0)
         {
             if (runs)
             {
                 int n = RunLength<TSolver, TTerm, TCtl, T, TY, TF>(groups, opt);
-                if (n > 0) runs = AdvanceRun<TSolver, TTerm, TCtl, T, TY, TC, TF>(groups, saved, n, opt);
+                if (n > 0) runs = AdvanceRun<TSolver, TTerm, TCtl, T, TY, TC, TF>(groups, run, n, opt);
             }
             for (int g = 0; g < groups.Length; g++)
             {
@@ -295,90 +295,119 @@ public static class Integrator
     }
 
     /// <summary>
-    /// Takes <paramref name="n"/> plain steps in every group marked for the run, interleaving the groups step by step.
-    /// If any lane's state stops being finite, the groups are put back as they were and false is returned (the loop
-    /// then takes those steps one by one, where a non-finite state ends the member with its own result code).
+    /// The run's working copy of the lane groups taking part, packed side by side (a group's state, field, time, step,
+    /// term and stepper are a few hundred bytes of a lane group of several kilobytes): the run's loop then walks short
+    /// arrays, as a hand-written loop over a chunk of members does, and a run that must be retaken leaves the groups
+    /// untouched. Each array starts on a 64-byte boundary (see GroupStorage).
+    /// </summary>
+    private readonly ref struct RunBuffers<TSolver, T, TY, TF, TTerm>(int groups)
+        where TSolver : struct
+        where T : struct, IScalar<T>
+        where TY : struct
+        where TF : struct
+        where TTerm : struct
+    {
+        public readonly Span<TY> Y = Ensembles.GroupStorage.Allocate<TY>(groups);
+        public readonly Span<TF> F = Ensembles.GroupStorage.Allocate<TF>(groups);
+        public readonly Span<T> Time = Ensembles.GroupStorage.Allocate<T>(groups);
+        public readonly Span<T> Step = Ensembles.GroupStorage.Allocate<T>(groups);
+        public readonly Span<TTerm> Term = Ensembles.GroupStorage.Allocate<TTerm>(groups);
+        public readonly Span<TSolver> Solver = Ensembles.GroupStorage.Allocate<TSolver>(groups);
+        public readonly Span<int> Done = new int[groups];
+        public readonly Span<int> Group = new int[groups];
+    }
+
+    /// <summary>
+    /// Takes <paramref name="n"/> plain steps in every group marked for the run, interleaving the groups step by step,
+    /// on packed copies (<see cref="RunBuffers{TSolver, T, TY, TF, TTerm}"/>). If any lane's state stops being finite,
+    /// nothing is written back and false is returned (the loop then takes those steps one by one, where a non-finite
+    /// state ends the member with its own result code).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static bool AdvanceRun<TSolver, TTerm, TCtl, T, TY, TC, TF>(Span<LaneGroup<TSolver, TTerm, TCtl, T, TY, TF>> groups,
-        Span<(TY Y, TF F, T Tau, TSolver Solver)> saved, int n, LoopOptions opt)
+        in RunBuffers<TSolver, T, TY, TF, TTerm> run, int n, LoopOptions opt)
         where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where T : struct, IScalar<T>
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        for (int g = 0; g < groups.Length; g++) saved[g] = (groups[g].S.Y, groups[g].S.F0, groups[g].S.Tau, groups[g].Solver);
         T dir = T.From(opt.Direction);
-        int inRun = 0;
+        int m = 0;
         for (int g = 0; g < groups.Length; g++)
         {
             ref var grp = ref groups[g];
             if (!grp.InRun) continue;
-            inRun++;
-            grp.RunDone = 0;
-            grp.Solver.BeginRun(grp.Term, dir, grp.S.Tau, grp.S.H, n);
+            run.Group[m] = g;
+            run.Y[m] = grp.S.Y;
+            run.F[m] = grp.S.F0;
+            run.Term[m] = grp.Term;
+            run.Solver[m] = grp.Solver;
+            run.Solver[m].BeginRun(grp.Term, dir, grp.S.Tau, grp.S.H, n);
             // Signed time and step, as the runs of one lane state keep them (see the other AdvanceRun).
-            grp.RunT = dir * grp.S.Tau;
-            grp.RunH = dir * grp.S.H;
+            run.Time[m] = dir * grp.S.Tau;
+            run.Step[m] = dir * grp.S.H;
+            run.Done[m] = 0;
+            m++;
         }
         if (TSolver.RunChunk > 0)
         {
             // Each visit takes a chunk of the group's run (a stepper's natural unit, such as a block of Brownian
             // increments); the groups still alternate, and each group's steps are the same whatever the chunks.
-            while (inRun > 0)
+            for (int left = m; left > 0;)
             {
-                for (int g = 0; g < groups.Length; g++)
+                for (int j = 0; j < m; j++)
                 {
-                    ref var grp = ref groups[g];
-                    if (!grp.InRun || grp.RunDone >= n) continue;
-                    grp.RunDone += grp.Solver.AdvanceChunk(grp.Term, ref grp.RunT, grp.RunH, ref grp.S.Y, ref grp.S.F0, grp.RunDone == 0, n - grp.RunDone);
-                    if (grp.RunDone >= n) inRun--;
+                    if (run.Done[j] >= n) continue;
+                    run.Done[j] += run.Solver[j].AdvanceChunk(run.Term[j], ref run.Time[j], run.Step[j], ref run.Y[j], ref run.F[j], run.Done[j] == 0, n - run.Done[j]);
+                    if (run.Done[j] >= n) left--;
                 }
             }
         }
-        else for (int i = 0; i < n; i++)
+        else
         {
-            for (int g = 0; g < groups.Length; g++)
+            // The arrays in locals (registers), sliced to the groups in the run so that the JIT drops the range checks.
+            Span<TY> ys = run.Y[..m];
+            Span<TF> fs = run.F[..m];
+            Span<T> times = run.Time[..m], steps = run.Step[..m];
+            Span<TTerm> terms = run.Term[..m];
+            Span<TSolver> solvers = run.Solver[..m];
+            for (int i = 0; i < n; i++)
             {
-                ref var grp = ref groups[g];
-                if (!grp.InRun) continue;
-                // As the loop's step. A non-FSAL method's field at the start is the loop's end-point field of the step
-                // before (same time, same state, same bits); evaluating it here keeps it out of memory between steps.
-                // The run's first step takes the one the loop left (as many evaluations as the loop's steps: the
-                // statistics count real calls).
-                T t0 = grp.RunT, h = grp.RunH;
-                TY y0 = grp.S.Y;
-                TF f0 = TSolver.Fsal || i == 0 ? grp.S.F0 : grp.Term.Vf(t0, y0);
-                grp.Solver.Advance(grp.Term, t0, h, y0, f0, out TY y1, out TF fLast);
-                if (TSolver.Fsal) grp.S.F0 = fLast;
-                grp.S.Y = y1;
-                grp.RunT = t0 + h;
+                for (int j = 0; j < ys.Length; j++)
+                {
+                    // As the loop's step. A non-FSAL method's field at the start is the loop's end-point field of the
+                    // step before (same time, same state, same bits); evaluating it here keeps it out of memory between
+                    // steps. The run's first step takes the one the loop left (as many evaluations as the loop's steps:
+                    // the statistics count real calls).
+                    ref TTerm term = ref terms[j];
+                    T t0 = times[j], h = steps[j];
+                    TY y0 = ys[j];
+                    TF f0 = TSolver.Fsal || i == 0 ? fs[j] : term.Vf(t0, y0);
+                    solvers[j].Advance(term, t0, h, y0, f0, out TY y1, out TF fLast);
+                    if (TSolver.Fsal) fs[j] = fLast;
+                    ys[j] = y1;
+                    times[j] = t0 + h;
+                }
             }
-        }
-        for (int g = 0; g < groups.Length; g++)
-        {
-            ref var grp = ref groups[g];
-            if (!grp.InRun) continue;
-            grp.S.Tau = dir * grp.RunT;
-            if (!TSolver.Fsal) grp.S.F0 = grp.Term.Vf(grp.RunT, grp.S.Y);
         }
         // Every step of an explicit method adds to the state it starts from (y₁ = y₀ + …, y₀ entering each component
         // by an add or FMA), and in IEEE arithmetic a sum with an infinite or NaN term is infinite or NaN: a state
         // component that stops being finite stays so to the run's end. The last states therefore tell whether any
         // step of the run left a lane non-finite, without a check per step (which cost RK4 5-10 %, bench/README.md).
         T finite = T.True;
-        for (int g = 0; g < groups.Length; g++)
-            if (groups[g].InRun) finite = T.And(finite, TY.AllFinite(groups[g].S.Y));
-        if (!T.All(finite))
-        {
-            for (int g = 0; g < groups.Length; g++)
-                (groups[g].S.Y, groups[g].S.F0, groups[g].S.Tau, groups[g].Solver) = saved[g];
-            return false;
-        }
+        for (int j = 0; j < m; j++) finite = T.And(finite, TY.AllFinite(run.Y[j]));
+        if (!T.All(finite)) return false;
         T taken = T.From(n);
-        for (int g = 0; g < groups.Length; g++)
-            if (groups[g].InRun) groups[g].S.Stats.Steps = groups[g].S.Stats.Steps + taken;
+        for (int j = 0; j < m; j++)
+        {
+            ref var grp = ref groups[run.Group[j]];
+            grp.S.Y = run.Y[j];
+            grp.S.Tau = dir * run.Time[j];
+            grp.S.F0 = TSolver.Fsal ? run.F[j] : grp.Term.Vf(run.Time[j], run.Y[j]);
+            grp.Solver = run.Solver[j];
+            grp.S.Stats.Steps = grp.S.Stats.Steps + taken;
+        }
         return true;
     }
 
