@@ -28,6 +28,19 @@ internal sealed class EquationCodeGenerator
 
     private sealed record Stmt(string Var, Expr Expr);
 
+    /// <summary>Largest state that keeps the fields inlined into the solver's step.</summary>
+    internal const int InlineFieldDim = 4;
+
+    /// <summary>
+    /// How the fields (drift, diffusion) are compiled. Up to <see cref="InlineFieldDim"/> states they inline into the
+    /// solver's step, as a hand-written model does. A larger state's step runs out of the JIT's inlining budget once
+    /// the field is inlined at every stage, and the step's lane operations then become calls. Those fields are their
+    /// own JIT roots instead: Lorenz-96 with 8 states, 1,355–1,420 → 1,037 ns per 8-lane Tsit5 step (bench/README.md).
+    /// </summary>
+    private string FieldInlining => _y.Dim <= InlineFieldDim
+        ? "    [MethodImpl(MethodImplOptions.AggressiveInlining)]"
+        : "    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]";
+
     private EquationCodeGenerator(EquationModel m)
     {
         _m = m;
@@ -109,7 +122,7 @@ internal sealed class EquationCodeGenerator
         var drift = _m.Drift.Select(ExprAlgebra.Simplify).ToArray();
 
         // Vf
-        L("    [MethodImpl(MethodImplOptions.AggressiveInlining)]");
+        L(FieldInlining);
         L($"    public readonly {_ty} Vf(TScalar t, in {_ty} y)");
         L("    {");
         EmitStraight("        ", _auxStmts, Assign(_y, drift));
@@ -213,7 +226,7 @@ internal sealed class EquationCodeGenerator
         L("");
         var g = _m.Diffusion.Select(row => row.Select(ExprAlgebra.Simplify).ToArray()).ToArray();
         var flat = diagonal ? g.Select(r => r[0]).ToArray() : g.SelectMany(r => r).ToArray();
-        L("    [MethodImpl(MethodImplOptions.AggressiveInlining)]");
+        L(FieldInlining);
         L($"    public readonly {tg} Vf(TScalar t, in {_ty} y)");
         L("    {");
         EmitStraight("        ", _auxStmts, Assign(gLayout, flat));

@@ -315,6 +315,24 @@ public class EquationCompilerTests(ITestOutputHelper output)
         for (int i = 0; i < 9; i++) Assert.Equal(i * y[i] + 0.5, f[i]);
     }
 
+    [Fact]
+    public void Fields_InlineUpToFourStates_AndAreTheirOwnJitRootsAbove()
+    {
+        // A field inlined at every stage of a larger state's step exhausts the JIT's inlining budget (bench/README.md,
+        // seventh session): up to four states the drift inlines, above it is its own JIT root.
+        static string VfAttribute(int states)
+        {
+            var names = Enumerable.Range(0, states).Select(i => $"y{i}").ToArray();
+            string src = EquationCompiler.GenerateSource(new EquationModelSpec($"n{states}", names, [], [], names.Select(n => new NamedExpr(n, $"-{n}")).ToArray()));
+            var lines = src.Split('\n');
+            int at = Array.FindIndex(lines, l => l.Contains(" Vf(TScalar t, in "));
+            return lines[at - 1].Trim();
+        }
+        Assert.Equal("[MethodImpl(MethodImplOptions.AggressiveInlining)]", VfAttribute(4));
+        Assert.Equal("[MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]", VfAttribute(5));
+        Assert.Equal("[MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]", VfAttribute(9));
+    }
+
     // ---------------------------------------------------------------- diffusion
 
     [Fact]
