@@ -55,28 +55,43 @@ public static class EnsembleRunner
         var queue = MemberQueue.For(p.Members, threads);
         var opt = new LoopOptions(dir, p.MaxSteps);
 
+        // States of more than four components step in place (InPlaceErkStepper: the generated step over such states
+        // exhausts the JIT's inlining budget; bench/README.md).
+        bool inPlace = InPlaceErkStepper<TTab, TModel, T, TY>.Applies;
         Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, _ =>
         {
-            var sink = new EnsembleSink<T, TY>(result, saveTaus);
-            var refill = new EnsembleRefill<TModel, T, TY>(p, queue, nParams);
-            if (p.Pid is { } o)
-            {
-                var pidCtl = new PidController<T>(o, TTab.ErrorOrder);
-                if (o.StepTs.Count > 0 || o.JumpTs.Count > 0)
-                {
-                    var timed = new TimedController<PidController<T>, T>(pidCtl, o.StepTs.Select(t => dir * t), o.JumpTs.Select(t => dir * t));
-                    Worker<TTab, TModel, TimedController<PidController<T>, T>, T, TY>(ref timed, ref sink, ref refill, opt);
-                }
-                else Worker<TTab, TModel, PidController<T>, T, TY>(ref pidCtl, ref sink, ref refill, opt);
-            }
-            else ConstantWorker<TTab, TModel, T, TY>(ref sink, ref refill, opt);
+            if (inPlace) RunThread<InPlaceErkStepper<TTab, TModel, T, TY>, TTab, TModel, T, TY>(p, result, saveTaus, queue, nParams, dir, opt);
+            else RunThread<ErkStepper<TTab, OdeTerm<TModel, T, TY>, T, TY, T, TY>, TTab, TModel, T, TY>(p, result, saveTaus, queue, nParams, dir, opt);
         });
         return result;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Worker<TTab, TModel, TCtl, T, TY>(ref TCtl ctl, ref EnsembleSink<T, TY> sink, ref EnsembleRefill<TModel, T, TY> refill, LoopOptions opt)
+    /// <summary>One thread's share of the ensemble, with its controller.</summary>
+    private static void RunThread<TSolver, TTab, TModel, T, TY>(EnsembleProblem p, EnsembleResult result, double[] saveTaus, MemberQueue queue, int nParams, double dir, LoopOptions opt)
+        where TSolver : struct, ISolverStepper<OdeTerm<TModel, T, TY>, T, TY, T, TY>
         where TTab : struct, IExplicitRungeKutta
+        where TModel : struct, IModel<TModel, T, TY>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+    {
+        var sink = new EnsembleSink<T, TY>(result, saveTaus);
+        var refill = new EnsembleRefill<TModel, T, TY>(p, queue, nParams);
+        if (p.Pid is { } o)
+        {
+            var pidCtl = new PidController<T>(o, TTab.ErrorOrder);
+            if (o.StepTs.Count > 0 || o.JumpTs.Count > 0)
+            {
+                var timed = new TimedController<PidController<T>, T>(pidCtl, o.StepTs.Select(t => dir * t), o.JumpTs.Select(t => dir * t));
+                Worker<TSolver, TModel, TimedController<PidController<T>, T>, T, TY>(ref timed, ref sink, ref refill, opt);
+            }
+            else Worker<TSolver, TModel, PidController<T>, T, TY>(ref pidCtl, ref sink, ref refill, opt);
+        }
+        else ConstantWorker<TSolver, TModel, T, TY>(ref sink, ref refill, opt);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Worker<TSolver, TModel, TCtl, T, TY>(ref TCtl ctl, ref EnsembleSink<T, TY> sink, ref EnsembleRefill<TModel, T, TY> refill, LoopOptions opt)
+        where TSolver : struct, ISolverStepper<OdeTerm<TModel, T, TY>, T, TY, T, TY>
         where TModel : struct, IModel<TModel, T, TY>
         where TCtl : struct, IStepSizeController<T>
         where T : struct, IScalar<T>
@@ -84,14 +99,14 @@ public static class EnsembleRunner
     {
         // The worker's lane state, term, controller and stages on one 64-byte boundary: every vector load and store of
         // the loop then stays within a cache line (bench/README.md measures what the split accesses cost).
-        var work = GroupStorage.Allocate<LaneGroup<ErkStepper<TTab, OdeTerm<TModel, T, TY>, T, TY, T, TY>, OdeTerm<TModel, T, TY>, TCtl, T, TY, TY>>(1);
+        var work = GroupStorage.Allocate<LaneGroup<TSolver, OdeTerm<TModel, T, TY>, TCtl, T, TY, TY>>(1);
         ref var w = ref work[0];
         w.S.Member = T.From(-1);
         w.Ctl = ctl;
         w.S.Active = refill.Refill(T.True, ref w.Term, ref w.S.Tau, ref w.S.TauEnd, ref w.S.Y, ref w.S.Member, ref w.S.H);
         if (!T.Any(w.S.Active)) return;
         var ev = default(NoEvent<T, TY>);
-        Integrator.RunWithStages<ErkStepper<TTab, OdeTerm<TModel, T, TY>, T, TY, T, TY>, OdeTerm<TModel, T, TY>, TCtl, EnsembleSink<T, TY>, NoEvent<T, TY>,
+        Integrator.RunWithStages<TSolver, OdeTerm<TModel, T, TY>, TCtl, EnsembleSink<T, TY>, NoEvent<T, TY>,
             EnsembleRefill<TModel, T, TY>, T, TY, T, TY>(ref w.Solver, ref w.S, ref w.Term, ref w.Ctl, ref sink, ev, ref refill, opt, ref w.K);
     }
 
@@ -100,14 +115,14 @@ public static class EnsembleRunner
     /// advances them together through runs of plain steps (bit-identical to <see cref="Integrator.Run"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ConstantWorker<TTab, TModel, T, TY>(ref EnsembleSink<T, TY> sink, ref EnsembleRefill<TModel, T, TY> refill, LoopOptions opt)
-        where TTab : struct, IExplicitRungeKutta
+    private static void ConstantWorker<TSolver, TModel, T, TY>(ref EnsembleSink<T, TY> sink, ref EnsembleRefill<TModel, T, TY> refill, LoopOptions opt)
+        where TSolver : struct, ISolverStepper<OdeTerm<TModel, T, TY>, T, TY, T, TY>
         where TModel : struct, IModel<TModel, T, TY>
         where T : struct, IScalar<T>
         where TY : struct, IState<TY, T>
     {
-        var groups = GroupStorage.Allocate<LaneGroup<ErkStepper<TTab, OdeTerm<TModel, T, TY>, T, TY, T, TY>, OdeTerm<TModel, T, TY>, ConstantStepSize<T>, T, TY, TY>>(LaneGroups);
-        Integrator.RunGroups<ErkStepper<TTab, OdeTerm<TModel, T, TY>, T, TY, T, TY>, OdeTerm<TModel, T, TY>, ConstantStepSize<T>, EnsembleSink<T, TY>,
+        var groups = GroupStorage.Allocate<LaneGroup<TSolver, OdeTerm<TModel, T, TY>, ConstantStepSize<T>, T, TY, TY>>(LaneGroups);
+        Integrator.RunGroups<TSolver, OdeTerm<TModel, T, TY>, ConstantStepSize<T>, EnsembleSink<T, TY>,
             NoEvent<T, TY>, EnsembleRefill<TModel, T, TY>, T, TY, T, TY>(groups, default(ConstantStepSize<T>), ref sink, default(NoEvent<T, TY>), ref refill, opt);
     }
 
