@@ -630,12 +630,8 @@ public static class Integrator
                 T crossing = T.And(T.AndNot(accept, T.Equal(g0, T.Zero)), T.Or(T.Less(g0 * g1, T.Zero), T.Equal(g1, T.Zero)));
                 if (T.Any(crossing))
                 {
-                    PrepareDense<TSolver, TTerm, T, TY, TC, TF>(ref dense, step, crossing, ref s, term, ref k, fNew, t0, hReal);
-                    T theta = LocateEvent<TSolver, TTerm, TEvent, T, TY, TC, TF>(ev, crossing, g0, t0, hReal, s.Y, k, dense.KEnd);
-                    T tauEvent = T.Fma(theta, hUse, tau);
-                    TY yEvent = TSolver.Interpolate(theta, s.Y, k, dense.KEnd);
-                    tauStop = T.Select(crossing, tauEvent, tauNew);
-                    yEnd = TY.Select(crossing, yEvent, y1);
+                    StopAtEvent<TSolver, TTerm, TEvent, T, TY, TC, TF>(ev, crossing, g0, ref dense, step, ref s, term, ref k, fNew, t0, hReal, tau, hUse,
+                        ref tauStop, ref yEnd);
                     eventHit = crossing;
                 }
                 s.G0 = T.Select(accept, g1, s.G0);
@@ -645,10 +641,7 @@ public static class Integrator
             if (T.Any(saveMask))
                 SaveInStep<TSolver, TTerm, TSink, T, TY, TC, TF>(saveMask, ref s, ref sink, term, ref k, ref dense, step, fNew, tau, hUse, dir, tauStop, yEnd);
             if (TSink.RecordsSteps && T.Any(accept))
-            {
-                PrepareDense<TSolver, TTerm, T, TY, TC, TF>(ref dense, step, accept, ref s, term, ref k, fNew, t0, hReal);
-                sink.Step<TSolver, TTerm, TC, TF>(accept, s.Member, t0, dir * tauStop, s.Y, yEnd, k, dense.KEnd);
-            }
+                RecordStep<TSolver, TTerm, TSink, T, TY, TC, TF>(accept, ref s, ref sink, term, ref k, ref dense, step, fNew, t0, hReal, dir * tauStop, yEnd);
 
             if (TCtl.Adaptive)
             {
@@ -733,6 +726,43 @@ public static class Integrator
         }
         s.Stats.Nfe = T.Select(T.AndNot(need, dense.Counted), s.Stats.Nfe + T.From(TSolver.DenseEvaluations), s.Stats.Nfe);
         dense.Counted = T.Or(dense.Counted, need);
+    }
+
+    // The event and step-record paths are JIT roots of their own: they interpolate, which for a large state is many
+    // inlined operations, and the loop's inlining budget must go to the step every solve takes.
+
+    /// <summary>Moves the step's end to the located event in the lanes of <paramref name="crossing"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void StopAtEvent<TSolver, TTerm, TEvent, T, TY, TC, TF>(in TEvent ev, T crossing, T g0, ref StepDense<T, TY> dense, int step,
+        ref LaneState<T, TY, TF> s, in TTerm term, ref RkStages<TY> k, in TF fNew, T t0, T hReal, T tau, T hUse, ref T tauStop, ref TY yEnd)
+        where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where TEvent : struct, IEvent<T, TY>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        PrepareDense<TSolver, TTerm, T, TY, TC, TF>(ref dense, step, crossing, ref s, term, ref k, fNew, t0, hReal);
+        T theta = LocateEvent<TSolver, TTerm, TEvent, T, TY, TC, TF>(ev, crossing, g0, t0, hReal, s.Y, k, dense.KEnd);
+        T tauEvent = T.Fma(theta, hUse, tau);
+        TY yEvent = TSolver.Interpolate(theta, s.Y, k, dense.KEnd);
+        tauStop = T.Select(crossing, tauEvent, tauStop);
+        yEnd = TY.Select(crossing, yEvent, yEnd);
+    }
+
+    /// <summary>Hands the accepted step of the lanes in <paramref name="accept"/> to a sink that records steps.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void RecordStep<TSolver, TTerm, TSink, T, TY, TC, TF>(T accept, ref LaneState<T, TY, TF> s, ref TSink sink, in TTerm term,
+        ref RkStages<TY> k, ref StepDense<T, TY> dense, int step, in TF fNew, T t0, T hReal, T tStop, in TY yEnd)
+        where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where TSink : struct, ISaveSink<T, TY>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        PrepareDense<TSolver, TTerm, T, TY, TC, TF>(ref dense, step, accept, ref s, term, ref k, fNew, t0, hReal);
+        sink.Step<TSolver, TTerm, TC, TF>(accept, s.Member, t0, tStop, s.Y, yEnd, k, dense.KEnd);
     }
 
     /// <summary>Stores every save time inside the accepted step, by dense interpolation.</summary>
