@@ -33,7 +33,7 @@ public static class Diffeq
         where TTab : struct, IExplicitRungeKutta
         where TField : struct, IVectorField<F64, TY>
         where TY : struct, IState<TY, F64>
-        => Solve<TTab, OdeTerm<TField, F64, TY>, TY, F64, TY, NoEvent<F64, TY>>(new OdeTerm<TField, F64, TY>(field), t0, t1, dt0, y0, stepSize, saveAt, maxSteps, default);
+        => SolveOde<TTab, TField, TY, NoEvent<F64, TY>>(field, t0, t1, dt0, y0, stepSize, saveAt, maxSteps, default);
 
     /// <summary>As <see cref="Solve{TTab, TField, TY}"/>, stopping at the first sign change of <paramref name="ev"/>'s condition.</summary>
     public static Solution<TY> SolveWithEvent<TTab, TField, TY, TEvent>(TTab solver, TField field, double t0, double t1, double? dt0, TY y0,
@@ -42,7 +42,25 @@ public static class Diffeq
         where TField : struct, IVectorField<F64, TY>
         where TY : struct, IState<TY, F64>
         where TEvent : struct, IEvent<F64, TY>
-        => Solve<TTab, OdeTerm<TField, F64, TY>, TY, F64, TY, TEvent>(new OdeTerm<TField, F64, TY>(field), t0, t1, dt0, y0, stepSize, saveAt, maxSteps, ev);
+        => SolveOde<TTab, TField, TY, TEvent>(field, t0, t1, dt0, y0, stepSize, saveAt, maxSteps, ev);
+
+    /// <summary>
+    /// An ODE solve: states of more than four components step in place (<see cref="InPlaceErkStepper{TTab, TModel, T, TY}"/>,
+    /// the same bits as the generated step, which exceeds the JIT's inlining budget for them).
+    /// </summary>
+    private static Solution<TY> SolveOde<TTab, TField, TY, TEvent>(TField field, double t0, double t1, double? dt0, TY y0,
+        StepSize? stepSize, SaveAt? saveAt, int maxSteps, TEvent ev)
+        where TTab : struct, IExplicitRungeKutta
+        where TField : struct, IVectorField<F64, TY>
+        where TY : struct, IState<TY, F64>
+        where TEvent : struct, IEvent<F64, TY>
+    {
+        var term = new OdeTerm<TField, F64, TY>(field);
+        if (!InPlaceErkStepper<TTab, TField, F64, TY>.Applies)
+            return Solve<TTab, OdeTerm<TField, F64, TY>, TY, F64, TY, TEvent>(term, t0, t1, dt0, y0, stepSize, saveAt, maxSteps, ev);
+        TableauChecks<TTab>.Ensure();
+        return SolveWith<InPlaceErkStepper<TTab, TField, F64, TY>, OdeTerm<TField, F64, TY>, TY, F64, TY, TEvent>(default, term, t0, t1, dt0, y0, stepSize, saveAt, maxSteps, ev);
+    }
 
     /// <summary>
     /// The general solve over any term (ODE, SDE, CDE) with an explicit Runge–Kutta tableau.

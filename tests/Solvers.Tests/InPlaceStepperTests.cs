@@ -6,6 +6,7 @@ using Diffrax.Solvers.Lanes;
 using Diffrax.Solvers.Models;
 using Diffrax.Solvers.RungeKutta;
 using Diffrax.Solvers.States;
+using Diffrax.Solvers.Terms;
 using Xunit;
 
 namespace Diffrax.Solvers.Tests;
@@ -98,8 +99,19 @@ public class InPlaceStepperTests
             var ym = new Cat<Vec4<F64>, Vec4<F64>, F64>(
                 new Vec4<F64>(new F64(y0[m * d]), new F64(y0[m * d + 1]), new F64(y0[m * d + 2]), new F64(y0[m * d + 3])),
                 new Vec4<F64>(new F64(y0[m * d + 4]), new F64(y0[m * d + 5]), new F64(y0[m * d + 6]), new F64(y0[m * d + 7])));
-            var s = Diffeq.Solve(new TTab(), new Lorenz96x8<F64> { F = new F64(f[m]) }, p.T0, p.T1, p.Dt0, ym,
-                adaptive ? StepSize.Adaptive(p.Pid!) : StepSize.Constant, p.SaveAt, p.MaxSteps);
+            // The generated step (ErkStepper), as single solves of small states take it.
+            var field = new Lorenz96x8<F64> { F = new F64(f[m]) };
+            var term = new OdeTerm<Lorenz96x8<F64>, F64, Cat<Vec4<F64>, Vec4<F64>, F64>>(field);
+            var stepSize = adaptive ? StepSize.Adaptive(p.Pid!) : StepSize.Constant;
+            var s = Diffeq.SolveWith<ErkStepper<TTab, OdeTerm<Lorenz96x8<F64>, F64, Cat<Vec4<F64>, Vec4<F64>, F64>>, F64, Cat<Vec4<F64>, Vec4<F64>, F64>, F64, Cat<Vec4<F64>, Vec4<F64>, F64>>,
+                OdeTerm<Lorenz96x8<F64>, F64, Cat<Vec4<F64>, Vec4<F64>, F64>>, Cat<Vec4<F64>, Vec4<F64>, F64>, F64, Cat<Vec4<F64>, Vec4<F64>, F64>, NoEvent<F64, Cat<Vec4<F64>, Vec4<F64>, F64>>>(
+                default, term, p.T0, p.T1, p.Dt0, ym, stepSize, p.SaveAt, p.MaxSteps, default);
+            // Single solves of such states step in place too: the same bits, dense output included.
+            var single = Diffeq.Solve(new TTab(), field, p.T0, p.T1, p.Dt0, ym, stepSize, p.SaveAt with { Dense = true }, p.MaxSteps);
+            Assert.Equal(s.Stats.Steps, single.Stats.Steps);
+            for (int k = 0; k < s.Ts.Length; k++)
+                for (int c = 0; c < d; c++)
+                    Assert.Equal(Cat<Vec4<F64>, Vec4<F64>, F64>.Get(s.Ys[k], c).V, Cat<Vec4<F64>, Vec4<F64>, F64>.Get(single.Ys[k], c).V);
             foreach (var r in new[] { l8, f64 })
             {
                 Assert.Equal(s.Result, r.Results[m]);
