@@ -28,7 +28,7 @@ int repeats = ArgValue("--repeats") is { } r ? int.Parse(r, CultureInfo.Invarian
 int rounds = ArgValue("--rounds") is { } rr ? int.Parse(rr, CultureInfo.InvariantCulture) : (quick ? 1 : 3);
 string outPath = ArgValue("--out") ?? Path.Combine(RepoRoot(), "bench", "results", "core.json");
 int threads = Environment.ProcessorCount;
-string only = ArgValue("--only") ?? "";   // run only the sections whose name contains this (rk4, adaptive, equation, gbm)
+string only = ArgValue("--only") ?? "";   // run only the sections whose name contains this (rk4, adaptive, equation, gbm, states)
 bool Want(string section) => section.Contains(only, StringComparison.OrdinalIgnoreCase);
 // BENCH_LANE_GROUPS=N / BENCH_SDE_LANE_GROUPS=N: lane groups per thread for constant-step ODE ensembles
 // (EnsembleRunner.LaneGroups; default 4) and SDE ensembles (SdeEnsembleRunner.LaneGroups; default 2), for experiments.
@@ -156,6 +156,33 @@ if (Want("gbm"))
         $"price {price:F4} ± {se:F4} (BS {bs:F4}, z = {(price - bs) / se:F2}); C price {cRef.GetProperty("price").GetDouble():F4}", ">= 0.7"));
 }
 
+// ---- 5. States of more than four components: cost per component against four (no target; bench/README.md) ----
+if (Want("states"))
+{
+    int n = quick ? 20_000 : 100_000;
+    var rates = new Dictionary<int, List<double>>();
+    var steps = new Dictionary<int, double>();
+    foreach (int d in new[] { 4, 8, 16 }) rates[d] = [];
+    var models = new Dictionary<int, Type>();
+    var problems = new Dictionary<int, EnsembleProblem>();
+    foreach (int d in rates.Keys)
+    {
+        models[d] = EquationCompiler.Compile(Lorenz96Equations(d)).ModelTypeDefinition;
+        problems[d] = Lorenz96Ensemble(n, d);
+    }
+    for (int round = 0; round < rounds; round++)
+        foreach (int d in rates.Keys)
+        {
+            var p = problems[d];
+            var (sec, res) = Time(() => EnsembleDispatch.Run("tsit5", models[d], p, Buffers(p, d), LaneWidth.Eight, threads), repeats, warmUp: round == 0);
+            steps[d] = res.Steps.Sum(x => (double)x);
+            rates[d].Add(steps[d] * d / sec);   // member-component-steps per second
+        }
+    foreach (int d in new[] { 8, 16 })
+        rows.Add(Paired($"states_lorenz96_{d}", n, $"Tsit5 Lane8, {d} states (compiled equations), per component", "the same with 4 states, per component",
+            rates[d], rates[4], $"steps per member {steps[d] / n:F1} ({steps[4] / n:F1} with 4 states)", "—"));
+}
+
 Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
 File.WriteAllText(outPath, JsonSerializer.Serialize(new { machine = MachineLine(), threads, repeats, rounds, rows }, new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine($"Machine: {MachineLine()}; {threads} threads; {rounds} rounds of (reference, ours), each the median of {repeats} runs; ratio = median over rounds of ours / reference (higher is better), with the rounds' range.");
@@ -170,6 +197,23 @@ return 0;
 static EquationModelSpec LorenzEquations() => new("lorenz_eq", ["x", "y", "z"],
     [new ParamSpec("sigma", 10), new ParamSpec("rho", 28), new ParamSpec("beta", 8.0 / 3.0)], [],
     [new NamedExpr("x", "sigma * (y - x)"), new NamedExpr("y", "x * (rho - z) - y"), new NamedExpr("z", "x * y - beta * z")]);
+
+// Lorenz-96, dxᵢ/dt = (xᵢ₊₁ − xᵢ₋₂)·xᵢ₋₁ − xᵢ + F (indices mod d): chaotic for F = 8 and any d ≥ 4.
+static EquationModelSpec Lorenz96Equations(int d) => new($"lorenz96_{d}", Enumerable.Range(0, d).Select(i => $"x{i}").ToArray(),
+    [new ParamSpec("F", 8.0)], [],
+    Enumerable.Range(0, d).Select(i => new NamedExpr($"x{i}", $"(x{(i + 1) % d} - x{(i + d - 2) % d}) * x{(i + d - 1) % d} - x{i} + F")).ToArray());
+
+static EnsembleProblem Lorenz96Ensemble(int n, int d)
+{
+    var y0 = new double[(long)d * n];
+    var ps = new double[n];
+    for (int i = 0; i < n; i++)
+    {
+        ps[i] = 7.9 + 0.2 * i / n;
+        for (int c = 0; c < d; c++) y0[(long)d * i + c] = 8.0 + (c == 0 ? 0.01 : 0.0);
+    }
+    return new EnsembleProblem { Members = n, T0 = 0, T1 = 2, Y0 = y0, Params = ps, Pid = new PidOptions { Rtol = 1e-6, Atol = 1e-8 } };
+}
 
 static EnsembleProblem LorenzEnsemble(int n, PidOptions? pid)
 {
