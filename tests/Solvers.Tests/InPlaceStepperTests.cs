@@ -75,6 +75,41 @@ public class InPlaceStepperTests
         }
     }
 
+    /// <summary>x₀ crosses 9 (an event the chaotic state reaches within the span).</summary>
+    private struct X0Crosses : IEvent<F64, Cat<Vec4<F64>, Vec4<F64>, F64>>
+    {
+        public static bool Enabled => true;
+        public readonly F64 Condition(F64 t, in Cat<Vec4<F64>, Vec4<F64>, F64> y) => y.A.X - new F64(9.0);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void SingleSolveInPlace_BackwardsAndWithAnEvent_MatchesTheGeneratedStep(bool backward)
+    {
+        // Backwards in time, an event located on the dense interpolant, saves inside steps: the in-place single solve
+        // against the generated step (ErkStepper through SolveWith), bit for bit.
+        var field = new Lorenz96x8<F64> { F = new F64(8.0) };
+        var term = new OdeTerm<Lorenz96x8<F64>, F64, Cat<Vec4<F64>, Vec4<F64>, F64>>(field);
+        var y0 = new Cat<Vec4<F64>, Vec4<F64>, F64>(new Vec4<F64>(new F64(10), new F64(8), new F64(7), new F64(8)), new Vec4<F64>(new F64(8.5), new F64(8), new F64(8), new F64(8)));
+        double t0 = backward ? 3 : 0, t1 = backward ? 0 : 3;
+        var stepSize = StepSize.Adaptive(new PidOptions { Rtol = 1e-7, Atol = 1e-9 });
+        var saveAt = new SaveAt { Ts = SaveAt.Linspace(backward ? 2.9 : 0.1, backward ? 0.1 : 2.9, 15), T1 = true };
+        var ev = new X0Crosses();
+        var generated = Diffeq.SolveWith<ErkStepper<Tsit5, OdeTerm<Lorenz96x8<F64>, F64, Cat<Vec4<F64>, Vec4<F64>, F64>>, F64, Cat<Vec4<F64>, Vec4<F64>, F64>, F64, Cat<Vec4<F64>, Vec4<F64>, F64>>,
+            OdeTerm<Lorenz96x8<F64>, F64, Cat<Vec4<F64>, Vec4<F64>, F64>>, Cat<Vec4<F64>, Vec4<F64>, F64>, F64, Cat<Vec4<F64>, Vec4<F64>, F64>, X0Crosses>(
+            default, term, t0, t1, null, y0, stepSize, saveAt, Diffeq.DefaultMaxSteps, ev);
+        var inPlace = Diffeq.SolveWithEvent(new Tsit5(), field, t0, t1, null, y0, ev, stepSize, saveAt);
+        Assert.Equal(ResultCode.EventOccurred, generated.Result);
+        Assert.Equal(generated.Result, inPlace.Result);
+        Assert.Equal(generated.TFinal, inPlace.TFinal);
+        Assert.Equal(generated.Stats.Steps, inPlace.Stats.Steps);
+        Assert.Equal(generated.Ts.Length, inPlace.Ts.Length);
+        for (int k = 0; k < generated.Ts.Length; k++)
+            for (int c = 0; c < 8; c++)
+                Assert.Equal(Cat<Vec4<F64>, Vec4<F64>, F64>.Get(generated.Ys[k], c).V, Cat<Vec4<F64>, Vec4<F64>, F64>.Get(inPlace.Ys[k], c).V);
+    }
+
     private static void Check<TTab>(bool adaptive) where TTab : struct, IExplicitRungeKutta
     {
         const int n = 19, d = 8;
