@@ -144,15 +144,8 @@ public struct ErkStepper<TTab, TTerm, T, TY, TC, TF> : ISolverStepper<TTerm, T, 
     public static int RunChunk => 0;
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly int AdvanceChunk(in TTerm term, ref T t, T h, ref TY y, ref TF f, bool haveF, int most)
-    {
-        TF f0 = TTab.Fsal || haveF ? f : term.Vf(t, y);
-        Advance(term, t, h, y, f0, out TY y1, out TF fLast);
-        if (TTab.Fsal) f = fLast;
-        y = y1;
-        t = t + h;
-        return 1;
-    }
+    public int AdvanceChunk(in TTerm term, ref T t, T h, ref TY y, ref TF f, bool haveF, int most)
+        => Integrator.AdvanceOne<ErkStepper<TTab, TTerm, T, TY, TC, TF>, TTerm, T, TY, TC, TF>(ref this, term, ref t, h, ref y, ref f, haveF);
     /// <inheritdoc/>
     public static int DenseEvaluations => TTab.DenseStages;
     /// <inheritdoc/>

@@ -220,6 +220,27 @@ public static class Integrator
     }
 
     /// <summary>
+    /// One plain step as a chunk of a run (the chunked form of a stepper that takes its runs step by step): the field at
+    /// the start is <paramref name="f"/> for an FSAL stepper or when <paramref name="haveF"/>, else evaluated; moves
+    /// <paramref name="t"/> and <paramref name="y"/> and, for an FSAL stepper, leaves the end-point field in <paramref name="f"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int AdvanceOne<TSolver, TTerm, T, TY, TC, TF>(ref TSolver solver, in TTerm term, ref T t, T h, ref TY y, ref TF f, bool haveF)
+        where TSolver : struct, IRunStepper<TTerm, T, TY, TC, TF>
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TF f0 = TSolver.Fsal || haveF ? f : term.Vf(t, y);
+        solver.Advance(term, t, h, y, f0, out TY y1, out TF fLast);
+        if (TSolver.Fsal) f = fLast;
+        y = y1;
+        t = t + h;
+        return 1;
+    }
+
+    /// <summary>
     /// The loop over several lane groups, for CPU ensembles with constant steps: while every lane of a group is
     /// solving and no save, end or step limit is near, the groups advance together through runs of plain steps
     /// (<see cref="IRunStepper{TTerm, T, TY, TC, TF}.Advance"/>, the same arithmetic as the loop's step, with the
@@ -255,7 +276,7 @@ public static class Integrator
         }
         // Runs need a step that is the same in every lane and every step: constant steps, nothing recorded per step.
         bool runs = Runs<TCtl, TSink, TEvent, T, TY>();
-        var run = new RunBuffers<TSolver, T, TY, TF, TTerm>(runs ? groups.Length : 0);
+        var run = runs ? new RunBuffers<TSolver, T, TY, TF, TTerm>(groups.Length) : default;
         while (live > 0)
         {
             if (runs)

@@ -62,7 +62,7 @@ public struct InPlaceErkStepper<TTab, TModel, T, TY> : ISolverStepper<OdeTerm<TM
     private static ref T Lanes(in TY y) => ref Unsafe.As<TY, T>(ref Unsafe.AsRef(in y));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ref T Stage(ref RkStages<TY> k, int i) => ref Unsafe.Add(ref Unsafe.As<RkStages<TY>, T>(ref k), i * TY.Dim);
+    private static ref T Stage(ref RkStages<TY> k, int i, int d) => ref Unsafe.Add(ref Unsafe.As<RkStages<TY>, T>(ref k), i * d);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
@@ -76,13 +76,7 @@ public struct InPlaceErkStepper<TTab, TModel, T, TY> : ISolverStepper<OdeTerm<TM
         for (int c = 0; c < d; c++) Unsafe.Add(ref e, c) = T.Zero;
         if (!wantError || TTab.ErrorOrder == 0) return;
         for (int j = 0; j < s; j++)
-        {
-            double w = Tab.E[j];
-            if (w == 0) continue;
-            T a = T.From(w);
-            ref T kj = ref Stage(ref k, j);
-            for (int c = 0; c < d; c++) Unsafe.Add(ref e, c) = T.Fma(a, Unsafe.Add(ref kj, c), Unsafe.Add(ref e, c));
-        }
+            if (Tab.E[j] is double w && w != 0) FmaInto(ref e, T.From(w), ref Stage(ref k, j, d), d);
     }
 
     /// <summary>
@@ -95,21 +89,9 @@ public struct InPlaceErkStepper<TTab, TModel, T, TY> : ISolverStepper<OdeTerm<TM
     private static void Run(in OdeTerm<TModel, T, TY> term, T t0, T h, in TY y0, in TY f0, ref RkStages<TY> k, out TY y1, out TY fLast)
     {
         int d = TY.Dim, s = Tab.S;
-        bool fused = TTab.FusedStages;
         T control = term.Contr(t0, t0 + h);
         ref T yr = ref Lanes(y0);
-        // Fields of the fused tableaus go to slots Slots − s … Slots − 1 (stage j's field in slot Slots − s + j).
-        int fieldSlot = ExplicitRungeKuttaEngine.Slots - s;
-        {
-            ref T k0 = ref Stage(ref k, 0);
-            ref T f = ref Lanes(f0);
-            for (int c = 0; c < d; c++) Unsafe.Add(ref k0, c) = control * Unsafe.Add(ref f, c);
-            if (fused)
-            {
-                ref T fs = ref Stage(ref k, fieldSlot);
-                for (int c = 0; c < d; c++) Unsafe.Add(ref fs, c) = Unsafe.Add(ref f, c);
-            }
-        }
+        SetStage(ref k, 0, control, f0, d);
         Unsafe.SkipInit(out TY ys);
         ref T yi = ref Lanes(ys);
         fLast = f0;
@@ -117,31 +99,9 @@ public struct InPlaceErkStepper<TTab, TModel, T, TY> : ISolverStepper<OdeTerm<TM
         {
             for (int c = 0; c < d; c++) Unsafe.Add(ref yi, c) = Unsafe.Add(ref yr, c);
             for (int j = 0; j < i; j++)
-            {
-                double w = Tab.A[i * s + j];
-                if (w == 0) continue;
-                if (fused)
-                {
-                    T a = w == 1.0 ? control : term.ScaleControl(T.From(w), control);
-                    ref T fj = ref Stage(ref k, fieldSlot + j);
-                    for (int c = 0; c < d; c++) Unsafe.Add(ref yi, c) = T.Fma(a, Unsafe.Add(ref fj, c), Unsafe.Add(ref yi, c));
-                }
-                else
-                {
-                    T a = T.From(w);
-                    ref T kj = ref Stage(ref k, j);
-                    for (int c = 0; c < d; c++) Unsafe.Add(ref yi, c) = T.Fma(a, Unsafe.Add(ref kj, c), Unsafe.Add(ref yi, c));
-                }
-            }
+                if (Tab.A[i * s + j] is double w && w != 0) AddTerm(term, ref k, ref yi, w, j, control, d);
             fLast = term.Vf(T.Fma(T.From(Tab.C[i]), h, t0), ys);
-            ref T fi = ref Lanes(fLast);
-            ref T ki = ref Stage(ref k, i);
-            for (int c = 0; c < d; c++) Unsafe.Add(ref ki, c) = control * Unsafe.Add(ref fi, c);
-            if (fused)
-            {
-                ref T fs = ref Stage(ref k, fieldSlot + i);
-                for (int c = 0; c < d; c++) Unsafe.Add(ref fs, c) = Unsafe.Add(ref fi, c);
-            }
+            SetStage(ref k, i, control, fLast, d);
         }
         if (TTab.Fsal)
         {
@@ -151,22 +111,39 @@ public struct InPlaceErkStepper<TTab, TModel, T, TY> : ISolverStepper<OdeTerm<TM
         y1 = y0;
         ref T yn = ref Lanes(y1);
         for (int j = 0; j < s; j++)
-        {
-            double w = Tab.B[j];
-            if (w == 0) continue;
-            if (fused)
-            {
-                T a = w == 1.0 ? control : term.ScaleControl(T.From(w), control);
-                ref T fj = ref Stage(ref k, fieldSlot + j);
-                for (int c = 0; c < d; c++) Unsafe.Add(ref yn, c) = T.Fma(a, Unsafe.Add(ref fj, c), Unsafe.Add(ref yn, c));
-            }
-            else
-            {
-                T a = T.From(w);
-                ref T kj = ref Stage(ref k, j);
-                for (int c = 0; c < d; c++) Unsafe.Add(ref yn, c) = T.Fma(a, Unsafe.Add(ref kj, c), Unsafe.Add(ref yn, c));
-            }
-        }
+            if (Tab.B[j] is double w && w != 0) AddTerm(term, ref k, ref yn, w, j, control, d);
+    }
+
+    /// <summary>Slot of stage <paramref name="j"/>'s field for the fused tableaus (they have at most four stages).</summary>
+    private static int FieldSlot(int j) => ExplicitRungeKuttaEngine.Slots - Tab.S + j;
+
+    /// <summary>Stage <paramref name="i"/>'s increment ΔC·f (and, for the fused tableaus, the field itself).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SetStage(ref RkStages<TY> k, int i, T control, in TY f, int d)
+    {
+        ref T ki = ref Stage(ref k, i, d), fr = ref Lanes(f);
+        for (int c = 0; c < d; c++) Unsafe.Add(ref ki, c) = control * Unsafe.Add(ref fr, c);
+        if (!TTab.FusedStages) return;
+        ref T fs = ref Stage(ref k, FieldSlot(i), d);
+        for (int c = 0; c < d; c++) Unsafe.Add(ref fs, c) = Unsafe.Add(ref fr, c);
+    }
+
+    /// <summary>
+    /// acc += w·kⱼ, or for the fused tableaus acc += (w·ΔC)·fⱼ (the generated step's <c>TY.Fma</c> and
+    /// <c>ITerm.ProdAdd</c>, component by component).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddTerm(in OdeTerm<TModel, T, TY> term, ref RkStages<TY> k, ref T acc, double w, int j, T control, int d)
+    {
+        if (TTab.FusedStages) FmaInto(ref acc, w == 1.0 ? control : term.ScaleControl(T.From(w), control), ref Stage(ref k, FieldSlot(j), d), d);
+        else FmaInto(ref acc, T.From(w), ref Stage(ref k, j, d), d);
+    }
+
+    /// <summary>accᵢ = a·xᵢ + accᵢ for the <paramref name="d"/> components.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FmaInto(ref T acc, T a, ref T x, int d)
+    {
+        for (int c = 0; c < d; c++) Unsafe.Add(ref acc, c) = T.Fma(a, Unsafe.Add(ref x, c), Unsafe.Add(ref acc, c));
     }
 
     /// <inheritdoc/>
@@ -190,14 +167,7 @@ public struct InPlaceErkStepper<TTab, TModel, T, TY> : ISolverStepper<OdeTerm<TM
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int AdvanceChunk(in OdeTerm<TModel, T, TY> term, ref T t, T h, ref TY y, ref TY f, bool haveF, int most)
-    {
-        TY f0 = TTab.Fsal || haveF ? f : term.Vf(t, y);
-        Advance(term, t, h, y, f0, out TY y1, out TY fLast);
-        if (TTab.Fsal) f = fLast;
-        y = y1;
-        t = t + h;
-        return 1;
-    }
+        => Integrator.AdvanceOne<InPlaceErkStepper<TTab, TModel, T, TY>, OdeTerm<TModel, T, TY>, T, TY, T, TY>(ref this, term, ref t, h, ref y, ref f, haveF);
 
     /// <inheritdoc/>
     public static void PrepareDense(in OdeTerm<TModel, T, TY> term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
