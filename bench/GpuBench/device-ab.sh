@@ -5,8 +5,12 @@
 # card in the same call, with the hand-written CUDA references, launch-bounds sweeps of the variant, GBM at 4x the
 # steps (per-path overhead against per-step cost), and JAX Diffrax last. Steps run in order of importance, each under
 # its own timeout, each writing its own file under $OUT, so a call cut short still returns what it finished.
-# Usage (on the device, from the repository root): bench/GpuBench/device-ab.sh
+# Usage (on the device, from the repository root): bench/GpuBench/device-ab.sh [--adaptive]
+# --adaptive: the shorter plan for a change to the adaptive kernels — the variant at 10^5..10^7 (every case), the base's
+# adaptive cases at the same sizes, the CUDA references, the variant's adaptive kernels under launch bounds, and JAX
+# Diffrax at 10^5 and 10^6.
 set -uo pipefail
+plan=full; [[ "${1:-}" == "--adaptive" ]] && plan=adaptive
 # Results go to a scratch folder packed into $OUT/all.tgz at the end (a device call returns at most 8 files); without
 # $OUT they stay in ./device-out.
 dest="${OUT:-}"; out="$(mktemp -d /tmp/device-out.XXXXXX)"
@@ -23,6 +27,17 @@ tar -xJf "$res/gpubench.tar.xz" -C "$b" && tar -xJf "$res/variantB.tar.xz" -C "$
   nvcc -O3 -arch=sm_90 -o /tmp/lorenz_rk4_cuda bench/reference/lorenz_rk4.cu ) > "$out/nvcc.log" 2>&1 &
 nvccpid=$!
 step() { local name="$1" limit="$2"; shift 2; local t0=$SECONDS; timeout "$limit" "$@" > "$out/$name.json" 2> "$out/$name.err"; echo "$name rc=$? $((SECONDS - t0)) s"; }
+if [[ $plan == adaptive ]]; then
+  adaptive=tsit5-adaptive,dopri5-adaptive,tsit5-sweep-t5
+  step B-all 150 "$b/gpubench/gpubench" 1e5 1e6 1e7 --reps 5
+  step A-adaptive 100 "$a/gpubench/gpubench" 1e5 1e6 1e7 --reps 5 --no-gbm --cases "$adaptive"
+  wait "$nvccpid"; echo "nvcc rc=$?"
+  step cuda-gbm 40 bash -c 'for n in 100000 1000000 10000000; do /tmp/gbm_em_cuda $n 5 12345; done'
+  step cuda-rk4 40 bash -c 'for n in 100000 1000000 10000000; do /tmp/lorenz_rk4_cuda $n 5; done'
+  for bd in 256,2 256,3 128,4; do step "B-adaptive-bounds-${bd/,/-}" 45 "$b/gpubench/gpubench" 1e7 --reps 5 --no-gbm --cases "$adaptive" --bounds "$bd"; done
+  PYTHONUNBUFFERED=1 step diffrax 130 python3 bench/GpuBench/diffrax_reference.py 1e5 1e6 --reps 5
+  rm -rf "$a" "$b"; exit 0
+fi
 step B-all "120" "$b/gpubench/gpubench" 1e6 1e7 --reps 5
 wait "$nvccpid"; echo "nvcc rc=$?"
 step cuda-gbm "60" bash -c 'for n in 1000000 10000000; do /tmp/gbm_em_cuda $n 5 12345; done'
