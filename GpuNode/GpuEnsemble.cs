@@ -55,10 +55,9 @@ public static class GpuEnsemble
         var opt = new LoopOptions(dir, p.MaxSteps);
         if (p.Pid is { } options)
         {
-            var ctl = new PidController<KernelF64>(options, TTab.ErrorOrder);
-            var kernel = KernelLoader.Load<Action<AcceleratorStream, Index1D, EnsembleBuffers, PidController<KernelF64>, LoopOptions>>(
-                accelerator, EnsembleKernels.OdeMethod<TTab, TModel, TY, PidController<KernelF64>>(), LaunchBounds.For(accelerator, false, bounds), out var owned);
-            run.SetLaunch(b => kernel(accelerator.DefaultStream, p.Members, b, ctl, opt), owned);
+            var pidCtl = new PidController<KernelF64>(options, TTab.ErrorOrder);
+            if (options.Norm == ErrorNorm.Max) SetAdaptiveLaunch(new MaxNormController<PidController<KernelF64>, KernelF64>(pidCtl));
+            else SetAdaptiveLaunch(pidCtl);
         }
         else
         {
@@ -67,6 +66,14 @@ public static class GpuEnsemble
             run.SetLaunch(b => kernel(accelerator.DefaultStream, p.Members, b, default, opt), owned);
         }
         return run;
+
+        // The adaptive kernel for the controller's type (the error norm is a type-level choice).
+        void SetAdaptiveLaunch<TCtl>(TCtl ctl) where TCtl : struct, IStepSizeController<KernelF64>
+        {
+            var kernel = KernelLoader.Load<Action<AcceleratorStream, Index1D, EnsembleBuffers, TCtl, LoopOptions>>(
+                accelerator, EnsembleKernels.OdeMethod<TTab, TModel, TY, TCtl>(), LaunchBounds.For(accelerator, false, bounds), out var owned);
+            run.SetLaunch(b => kernel(accelerator.DefaultStream, p.Members, b, ctl, opt), owned);
+        }
     }
 }
 

@@ -175,6 +175,15 @@ public enum ControllerKind
     Pid,
 }
 
+/// <summary>The norm the PID controller measures a step's scaled error in.</summary>
+public enum ErrorNormKind
+{
+    /// <summary>Root mean square over components (Diffrax's default).</summary>
+    Rms,
+    /// <summary>The largest component (Boost.Odeint's).</summary>
+    Max,
+}
+
 /// <summary>Step-size controller settings. Null options mean the solver library's defaults.</summary>
 public sealed record StepSizeSpec
 {
@@ -202,6 +211,8 @@ public sealed record StepSizeSpec
     public double? Safety { get; init; }
     /// <summary>Step on at dtmin instead of failing.</summary>
     public bool? ForceDtMin { get; init; }
+    /// <summary>The error norm (null: RMS).</summary>
+    public ErrorNormKind? Norm { get; init; }
     /// <summary>Times every step must land on.</summary>
     public IReadOnlyList<double> StepTs { get; init; } = [];
     /// <summary>Times where the vector field jumps.</summary>

@@ -53,7 +53,7 @@ internal sealed class JobFileReader
     private static readonly string[] OutputFields = ["dir", "long_format_threshold", "row_group_size"];
     private static readonly string[] SaveAtFields = ["t0", "t1", "ts", "steps", "dense"];
     private static readonly string[] PidFields =
-        ["controller", "rtol", "atol", "pcoeff", "icoeff", "dcoeff", "dtmin", "dtmax", "factormin", "factormax", "safety", "force_dtmin", "step_ts", "jump_ts"];
+        ["controller", "rtol", "atol", "pcoeff", "icoeff", "dcoeff", "dtmin", "dtmax", "factormin", "factormax", "safety", "force_dtmin", "norm", "step_ts", "jump_ts"];
     private static readonly string[] ControlFields = ["csv", "time", "columns", "interpolation"];
     private static readonly string[] Interpolations = ["linear", "rectilinear", "cubic_hermite"];
     private static readonly string[] ValueKinds = ["linspace", "logspace", "values", "normal", "uniform", "lognormal"];
@@ -608,6 +608,14 @@ internal sealed class JobFileReader
             {
                 case "controller": break;
                 case "force_dtmin": if (_f.Bool(v, f) is { } fb) s = s with { ForceDtMin = fb }; break;
+                case "norm":
+                    switch (_f.String(v, f, "'rms' or 'max'"))
+                    {
+                        case "rms": s = s with { Norm = ErrorNormKind.Rms }; break;
+                        case "max": s = s with { Norm = ErrorNormKind.Max }; break;
+                        case { } other: _f.Error(v, f, $"unknown error norm '{other}'; expected rms or max"); break;
+                    }
+                    break;
                 case "step_ts": if (_f.Numbers(v, f) is { } st) s = s with { StepTs = st }; break;
                 case "jump_ts": if (_f.Numbers(v, f) is { } jt) s = s with { JumpTs = jt }; break;
                 case "dtmax": if (_f.Double(v, f) is { } dm) values[k] = (dm, v); break;

@@ -127,6 +127,7 @@ public static class BatchSolver
             Rtol = s.Rtol ?? d.Rtol, Atol = s.Atol ?? d.Atol, Pcoeff = s.Pcoeff ?? d.Pcoeff, Icoeff = s.Icoeff ?? d.Icoeff, Dcoeff = s.Dcoeff ?? d.Dcoeff,
             DtMin = s.DtMin ?? d.DtMin, DtMax = s.DtMax ?? d.DtMax, Safety = s.Safety ?? d.Safety, FactorMin = s.FactorMin ?? d.FactorMin,
             FactorMax = s.FactorMax ?? d.FactorMax, ForceDtMin = s.ForceDtMin ?? d.ForceDtMin, StepTs = s.StepTs, JumpTs = s.JumpTs,
+            Norm = s.Norm == ErrorNormKind.Max ? ErrorNorm.Max : ErrorNorm.Rms,
         };
     }
 

@@ -78,15 +78,25 @@ public static class EnsembleRunner
         var refill = new EnsembleRefill<TModel, T, TY>(p, queue, nParams);
         if (p.Pid is { } o)
         {
-            var pidCtl = new PidController<T>(o, TTab.ErrorOrder);
-            if (o.StepTs.Count > 0 || o.JumpTs.Count > 0)
-            {
-                var timed = new TimedController<PidController<T>, T>(pidCtl, o.StepTs.Select(t => dir * t), o.JumpTs.Select(t => dir * t));
-                Worker<TSolver, TModel, TimedController<PidController<T>, T>, T, TY>(ref timed, ref sink, ref refill, opt);
-            }
-            else Worker<TSolver, TModel, PidController<T>, T, TY>(ref pidCtl, ref sink, ref refill, opt);
+            var user = new AdaptiveWorker<TSolver, TModel, T, TY> { Sink = sink, Refill = refill, Opt = opt };
+            Controllers.Use<T, AdaptiveWorker<TSolver, TModel, T, TY>>(o, TTab.ErrorOrder, dir, ref user);
         }
         else ConstantWorker<TSolver, TModel, T, TY>(ref sink, ref refill, opt);
+    }
+
+    /// <summary>Runs <see cref="Worker"/> with the controller the options describe.</summary>
+    private struct AdaptiveWorker<TSolver, TModel, T, TY> : IControllerUser<T>
+        where TSolver : struct, ISolverStepper<OdeTerm<TModel, T, TY>, T, TY, T, TY>
+        where TModel : struct, IModel<TModel, T, TY>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+    {
+        public EnsembleSink<T, TY> Sink;
+        public EnsembleRefill<TModel, T, TY> Refill;
+        public LoopOptions Opt;
+
+        public void Use<TCtl>(ref TCtl ctl) where TCtl : struct, IStepSizeController<T>
+            => Worker<TSolver, TModel, TCtl, T, TY>(ref ctl, ref Sink, ref Refill, Opt);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -72,8 +72,8 @@ public static class SdeEnsembleRunner
             {
                 var refill = new SdeRefill<TModel, VirtualBrownianTree<T, TX>, T, TY, TX, TG, TDrift, TDiff>(p, queue, nParams,
                     m => new VirtualBrownianTree<T, TX>(seed, Math.Min(p.T0, p.T1), Math.Max(p.T0, p.T1), tol, m));
-                var ctl = new PidController<T>(o, TMethod.ErrorOrder);
-                Worker<TMethod, TModel, VirtualBrownianTree<T, TX>, PidController<T>, T, TY, TX, TG, TDrift, TDiff>(ref ctl, ref sink, ref refill, opt);
+                var user = new AdaptiveWorker<TMethod, TModel, T, TY, TX, TG, TDrift, TDiff> { Sink = sink, Refill = refill, Opt = opt };
+                Controllers.Use<T, AdaptiveWorker<TMethod, TModel, T, TY, TX, TG, TDrift, TDiff>>(o, TMethod.ErrorOrder, dir, ref user);
             }
             else
             {
@@ -84,6 +84,25 @@ public static class SdeEnsembleRunner
             }
         });
         return result;
+    }
+
+    /// <summary>Runs <see cref="Worker"/> on the virtual Brownian tree with the controller the options describe.</summary>
+    private struct AdaptiveWorker<TMethod, TModel, T, TY, TX, TG, TDrift, TDiff> : IControllerUser<T>
+        where TMethod : struct, ISdeMethod
+        where TModel : struct, ISdeModel<TModel, T, TY, TX, TG, TDrift, TDiff>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TX : struct, IState<TX, T>
+        where TG : struct, IState<TG, T>
+        where TDrift : struct, IVectorField<T, TY>
+        where TDiff : struct, IDiffusion<T, TY, TX, TG>
+    {
+        public EnsembleSink<T, TY> Sink;
+        public SdeRefill<TModel, VirtualBrownianTree<T, TX>, T, TY, TX, TG, TDrift, TDiff> Refill;
+        public LoopOptions Opt;
+
+        public void Use<TCtl>(ref TCtl ctl) where TCtl : struct, IStepSizeController<T>
+            => Worker<TMethod, TModel, VirtualBrownianTree<T, TX>, TCtl, T, TY, TX, TG, TDrift, TDiff>(ref ctl, ref Sink, ref Refill, Opt);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

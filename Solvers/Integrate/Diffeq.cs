@@ -103,23 +103,20 @@ public static class Diffeq
             Tau = new F64(dir * t0), TauEnd = new F64(dir * t1), H = new F64(dt0 is { } d ? Math.Abs(d) : 0),
             Member = F64.Zero, Active = F64.True, Y = y0,
         };
-        var noRefill = default(NoRefill<TTerm, F64, TY>);
         var opt = new LoopOptions(dir, maxSteps);
         bool recordSteps = saveAt.Steps || saveAt.Dense;
         if (stepSize.Pid is { } pid)
         {
-            var inner = new PidController<F64>(pid, TSolver.ErrorOrder);
-            if (pid.StepTs.Count > 0 || pid.JumpTs.Count > 0)
+            var user = new SingleSolveUser<TSolver, TTerm, TY, TC, TF, TEvent>
             {
-                var ctl = new TimedController<PidController<F64>, F64>(inner, pid.StepTs.Select(t => dir * t), pid.JumpTs.Select(t => dir * t));
-                RunWith(ref solver, ref s, ref term, ref ctl, record, ev, ref noRefill, opt, recordSteps);
-            }
-            else RunWith(ref solver, ref s, ref term, ref inner, record, ev, ref noRefill, opt, recordSteps);
+                Solver = ref solver, S = ref s, Term = ref term, Rec = record, Ev = ev, Opt = opt, Steps = recordSteps,
+            };
+            Controllers.Use<F64, SingleSolveUser<TSolver, TTerm, TY, TC, TF, TEvent>>(pid, TSolver.ErrorOrder, dir, ref user);
         }
         else
         {
             var ctl = default(ConstantStepSize<F64>);
-            RunWith(ref solver, ref s, ref term, ref ctl, record, ev, ref noRefill, opt, recordSteps);
+            RunWith<TSolver, TTerm, TY, TC, TF, TEvent, ConstantStepSize<F64>>(ref solver, ref s, ref term, ref ctl, record, ev, opt, recordSteps);
         }
 
         // As in Diffrax, a solve stopped by an event saves its final (event) state where t1 would have been saved.
@@ -131,20 +128,47 @@ public static class Diffeq
         var st = record.Stats;
         return new Solution<TY>(t0, t1, record.Ts.ToArray(), record.Ys.ToArray(), (ResultCode)(int)record.Result, record.TFinal, record.YFinal,
             new SolveStatistics((long)st.Steps.V, (long)st.Accepted.V, (long)st.Rejected.V, (long)st.Nfe.V), record.Dense);
+    }
 
-        static void RunWith<TCtl>(ref TSolver solver, ref LaneState<F64, TY, TF> s, ref TTerm term, ref TCtl ctl, SingleSolveRecord<TY> rec, TEvent ev,
-            ref NoRefill<TTerm, F64, TY> refill, LoopOptions opt, bool steps) where TCtl : struct, IStepSizeController<F64>
+    /// <summary>The single solve's loop with the controller <see cref="Controllers.Use"/> builds.</summary>
+    private ref struct SingleSolveUser<TSolver, TTerm, TY, TC, TF, TEvent> : IControllerUser<F64>
+        where TSolver : struct, ISolverStepper<TTerm, F64, TY, TC, TF>
+        where TTerm : struct, ITerm<F64, TY, TC, TF>
+        where TY : struct, IState<TY, F64>
+        where TF : struct, IState<TF, F64>
+        where TEvent : struct, IEvent<F64, TY>
+    {
+        public ref TSolver Solver;
+        public ref LaneState<F64, TY, TF> S;
+        public ref TTerm Term;
+        public SingleSolveRecord<TY> Rec;
+        public TEvent Ev;
+        public LoopOptions Opt;
+        public bool Steps;
+
+        public readonly void Use<TCtl>(ref TCtl ctl) where TCtl : struct, IStepSizeController<F64>
+            => RunWith<TSolver, TTerm, TY, TC, TF, TEvent, TCtl>(ref Solver, ref S, ref Term, ref ctl, Rec, Ev, Opt, Steps);
+    }
+
+    private static void RunWith<TSolver, TTerm, TY, TC, TF, TEvent, TCtl>(ref TSolver solver, ref LaneState<F64, TY, TF> s, ref TTerm term, ref TCtl ctl,
+        SingleSolveRecord<TY> rec, TEvent ev, LoopOptions opt, bool steps)
+        where TSolver : struct, ISolverStepper<TTerm, F64, TY, TC, TF>
+        where TTerm : struct, ITerm<F64, TY, TC, TF>
+        where TY : struct, IState<TY, F64>
+        where TF : struct, IState<TF, F64>
+        where TEvent : struct, IEvent<F64, TY>
+        where TCtl : struct, IStepSizeController<F64>
+    {
+        var refill = default(NoRefill<TTerm, F64, TY>);
+        if (steps)
         {
-            if (steps)
-            {
-                var sink = new StepsSink<TY>(rec);
-                Integrator.Run<TSolver, TTerm, TCtl, StepsSink<TY>, TEvent, NoRefill<TTerm, F64, TY>, F64, TY, TC, TF>(ref solver, ref s, ref term, ref ctl, ref sink, ev, ref refill, opt);
-            }
-            else
-            {
-                var sink = new TimesSink<TY>(rec);
-                Integrator.Run<TSolver, TTerm, TCtl, TimesSink<TY>, TEvent, NoRefill<TTerm, F64, TY>, F64, TY, TC, TF>(ref solver, ref s, ref term, ref ctl, ref sink, ev, ref refill, opt);
-            }
+            var sink = new StepsSink<TY>(rec);
+            Integrator.Run<TSolver, TTerm, TCtl, StepsSink<TY>, TEvent, NoRefill<TTerm, F64, TY>, F64, TY, TC, TF>(ref solver, ref s, ref term, ref ctl, ref sink, ev, ref refill, opt);
+        }
+        else
+        {
+            var sink = new TimesSink<TY>(rec);
+            Integrator.Run<TSolver, TTerm, TCtl, TimesSink<TY>, TEvent, NoRefill<TTerm, F64, TY>, F64, TY, TC, TF>(ref solver, ref s, ref term, ref ctl, ref sink, ev, ref refill, opt);
         }
     }
 

@@ -501,7 +501,7 @@ public static class Integrator
         if (T.Any(auto))
         {
             T h0 = TCtl.Adaptive
-                ? InitialStep<TTerm, T, TY, TC, TF>(term, t, dir, s.Y, f, ctl.Rtol, ctl.Atol, TSolver.ErrorOrder > 0 ? TSolver.ErrorOrder + 1 : (int)Math.Ceiling(TSolver.Order), ref s.Stats.Nfe, auto)
+                ? InitialStep<TTerm, T, TY, TC, TF>(term, t, dir, s.Y, f, ctl.Rtol, ctl.Atol, TCtl.MaxNorm, TSolver.ErrorOrder > 0 ? TSolver.ErrorOrder + 1 : (int)Math.Ceiling(TSolver.Order), ref s.Stats.Nfe, auto)
                 : s.TauEnd - s.Tau;
             s.H = T.Select(auto, h0, s.H);
         }
@@ -527,7 +527,7 @@ public static class Integrator
     /// the change of f over a trial Euler step to choose h with local error near the tolerance.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    internal static T InitialStep<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T dir, in TY y0, in TF f0, T rtol, T atol, int order, ref T nfe, T mask)
+    internal static T InitialStep<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T dir, in TY y0, in TF f0, T rtol, T atol, bool maxNorm, int order, ref T nfe, T mask)
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where T : struct, IScalar<T>
         where TY : struct, IState<TY, T>
@@ -535,8 +535,8 @@ public static class Integrator
     {
         T invDim = T.From(1.0 / TY.Dim);
         TY k1 = term.Prod(f0, term.Contr(t0, t0 + dir));
-        T d0 = T.Sqrt(TY.SumSquaredScaled(y0, y0, y0, rtol, atol) * invDim);
-        T d1 = T.Sqrt(TY.SumSquaredScaled(k1, y0, y0, rtol, atol) * invDim);
+        T d0 = ScaledNorm(maxNorm, y0, y0, rtol, atol, invDim);
+        T d1 = ScaledNorm(maxNorm, k1, y0, rtol, atol, invDim);
         T small = T.Or(T.Less(d0, T.From(1e-5)), T.Less(d1, T.From(1e-5)));
         T h0 = T.Select(small, T.From(1e-6), T.From(0.01) * d0 / d1);
         h0 = T.Select(T.IsFinite(h0), h0, T.From(1e-6));
@@ -544,13 +544,20 @@ public static class Integrator
         TF f1 = term.Vf(t0 + dir * h0, y1);
         nfe = T.Select(mask, nfe + T.One, nfe);
         TY k1b = term.Prod(f1, term.Contr(t0, t0 + dir));
-        T d2 = T.Sqrt(TY.SumSquaredScaled(TY.Sub(k1b, k1), y0, y0, rtol, atol) * invDim) / h0;
+        T d2 = ScaledNorm(maxNorm, TY.Sub(k1b, k1), y0, rtol, atol, invDim) / h0;
         T dm = T.Max(d1, d2);
         T h1 = T.Select(T.LessEqual(dm, T.From(1e-15)), T.Max(T.From(1e-6), h0 * T.From(1e-3)),
             T.PowApprox(T.From(0.01) / dm, 1.0 / order));
         T h = T.Min(T.From(100.0) * h0, h1);
         return T.Select(T.IsFinite(h), h, T.From(1e-6));
     }
+
+    /// <summary>The controller's norm (max or RMS) of <paramref name="v"/> scaled by <paramref name="y0"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T ScaledNorm<T, TY>(bool maxNorm, in TY v, in TY y0, T rtol, T atol, T invDim)
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        => T.Sqrt(maxNorm ? TY.MaxSquaredScaled(v, y0, y0, rtol, atol) : TY.SumSquaredScaled(v, y0, y0, rtol, atol) * invDim);
 
     /// <summary>
     /// The hot loop: steps all active lanes until at least one finishes, and returns the mask of lanes that just
@@ -606,7 +613,8 @@ public static class Integrator
             T errorNorm = T.Zero, accept, hNext, dtMinFailed, nonFinite;
             if (TCtl.Adaptive)
             {
-                errorNorm = TY.SumSquaredScaled(err, s.Y, y1, ctl.Rtol, ctl.Atol) * invDim;   // the mean square (see IStepSizeController.Adapt)
+                // The squared norm: the mean square, or the largest square for the max norm (see IStepSizeController.Adapt).
+                errorNorm = TCtl.MaxNorm ? TY.MaxSquaredScaled(err, s.Y, y1, ctl.Rtol, ctl.Atol) : TY.SumSquaredScaled(err, s.Y, y1, ctl.Rtol, ctl.Atol) * invDim;
                 ctl.Adapt(active, errorNorm, hUse, out accept, out hNext, out dtMinFailed);
                 // A non-finite state or field makes the error non-finite, which the controller rejects (shrinking the
                 // step); once the step cannot shrink any further (below dtmin, or to the last representable step) with

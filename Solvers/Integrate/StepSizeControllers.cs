@@ -18,8 +18,13 @@ public interface IStepSizeController<T> where T : struct, IScalar<T>
     /// </summary>
     static abstract bool PlainSteps { get; }
     /// <summary>
-    /// Judges a step of length <paramref name="h"/> whose scaled error has mean square <paramref name="errorMeanSquare"/>
-    /// (the square of the RMS norm: ≤ 1 passes; NaN counts as +∞). The loop passes the square so that no square root
+    /// Whether the error norm is the max over components (<see cref="ErrorNorm.Max"/>) instead of Diffrax's default, the
+    /// RMS norm. A type-level choice, so the loop compiles only the norm it uses.
+    /// </summary>
+    static abstract bool MaxNorm { get; }
+    /// <summary>
+    /// Judges a step of length <paramref name="h"/> whose scaled error has the squared norm <paramref name="errorMeanSquare"/>
+    /// (the mean square for the RMS norm, the largest square for the max norm: ≤ 1 passes; NaN counts as +∞). The loop passes the square so that no square root
     /// sits on its step → error → step-size chain; err^(−β) is taken as (err²)^(−β/2). Sets the accepted mask, the
     /// next step, and the lanes that failed because the step would fall below dtmin.
     /// </summary>
@@ -47,6 +52,8 @@ public struct ConstantStepSize<T> : IStepSizeController<T> where T : struct, ISc
     public static bool Adaptive => false;
     /// <inheritdoc/>
     public static bool PlainSteps => true;
+    /// <inheritdoc/>
+    public static bool MaxNorm => false;
     /// <inheritdoc/>
     public readonly T Rtol => T.Zero;
     /// <inheritdoc/>
@@ -113,6 +120,8 @@ public struct PidController<T> : IStepSizeController<T> where T : struct, IScala
     /// <inheritdoc/>
     public static bool Adaptive => true;
     /// <inheritdoc/>
+    public static bool MaxNorm => false;
+    /// <inheritdoc/>
     public readonly T Rtol => _rtol;
     /// <inheritdoc/>
     public readonly T Atol => _atol;
@@ -178,6 +187,15 @@ public struct PidController<T> : IStepSizeController<T> where T : struct, IScala
     }
 }
 
+/// <summary>How a step's scaled error is measured (Diffrax's <c>PIDController(norm=...)</c>).</summary>
+public enum ErrorNorm
+{
+    /// <summary>The root mean square over components (Diffrax's default, Hairer–Wanner's).</summary>
+    Rms,
+    /// <summary>The largest component (Boost.Odeint's and SUNDIALS' choice for some solvers): stricter for the same tolerances.</summary>
+    Max,
+}
+
 /// <summary>Options of the <see cref="PidController{T}"/>, with Diffrax's defaults.</summary>
 public sealed record PidOptions
 {
@@ -201,6 +219,8 @@ public sealed record PidOptions
     public double FactorMin { get; init; } = 0.2;
     /// <summary>Largest factor by which a step may grow.</summary>
     public double FactorMax { get; init; } = 10;
+    /// <summary>The norm of the scaled error that the controller compares with 1 (also used by the automatic first step).</summary>
+    public ErrorNorm Norm { get; init; } = ErrorNorm.Rms;
     /// <summary>At dtmin, step on (accepting the error) instead of failing.</summary>
     public bool ForceDtMin { get; init; }
     /// <summary>Times every step must land on (the solution is smooth there).</summary>
@@ -219,6 +239,7 @@ public sealed record PidOptions
         Check(Safety > 0 && Safety <= 1, "safety", Safety, "in (0, 1]");
         Check(FactorMin > 0 && FactorMin <= 1, "factormin", FactorMin, "in (0, 1]");
         Check(FactorMax >= 1, "factormax", FactorMax, "≥ 1");
+        if (!Enum.IsDefined(Norm)) throw new ArgumentException($"PID controller option 'norm' = {(int)Norm} is invalid: expected rms or max.", "norm");
         foreach (double t in StepTs) Check(double.IsFinite(t), "step_ts", t, "finite times");
         foreach (double t in JumpTs) Check(double.IsFinite(t), "jump_ts", t, "finite times");
     }
@@ -253,6 +274,8 @@ public struct TimedController<TCtl, T> : IStepSizeController<T>
     public static bool Adaptive => TCtl.Adaptive;
     /// <inheritdoc/>
     public static bool PlainSteps => false;
+    /// <inheritdoc/>
+    public static bool MaxNorm => TCtl.MaxNorm;
     /// <inheritdoc/>
     public readonly T Rtol => _inner.Rtol;
     /// <inheritdoc/>
@@ -299,4 +322,81 @@ public struct TimedController<TCtl, T> : IStepSizeController<T>
     }
 
     private static double PrevBefore(double t) => Math.BitDecrement(t);
+}
+
+/// <summary>
+/// <typeparamref name="TCtl"/> judging the error by its max norm over components (<see cref="ErrorNorm.Max"/>) instead
+/// of the RMS norm; everything else is <typeparamref name="TCtl"/>'s. Blittable when <typeparamref name="TCtl"/> is,
+/// so it runs in kernels too.
+/// </summary>
+public struct MaxNormController<TCtl, T> : IStepSizeController<T>
+    where TCtl : struct, IStepSizeController<T>
+    where T : struct, IScalar<T>
+{
+    private TCtl _inner;
+
+    /// <summary>Wraps <paramref name="inner"/>.</summary>
+    public MaxNormController(TCtl inner) => _inner = inner;
+
+    /// <inheritdoc/>
+    public static bool Adaptive => TCtl.Adaptive;
+    /// <inheritdoc/>
+    public static bool PlainSteps => TCtl.PlainSteps;
+    /// <inheritdoc/>
+    public static bool MaxNorm => true;
+    /// <inheritdoc/>
+    public readonly T Rtol => _inner.Rtol;
+    /// <inheritdoc/>
+    public readonly T Atol => _inner.Atol;
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Adapt(T active, T errorMeanSquare, T h, out T accept, out T hNext, out T dtMinFailed)
+        => _inner.Adapt(active, errorMeanSquare, h, out accept, out hNext, out dtMinFailed);
+    /// <inheritdoc/>
+    public void Reset(T mask) => _inner.Reset(mask);
+    /// <inheritdoc/>
+    public readonly T ClampFirstStep(T h) => _inner.ClampFirstStep(h);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly T Clip(T tau, T h, out T endsOnJump, out T nextTau) => _inner.Clip(tau, h, out endsOnJump, out nextTau);
+}
+
+/// <summary>Something to run with the controller that <see cref="PidOptions"/> describe, whatever its type.</summary>
+public interface IControllerUser<T> where T : struct, IScalar<T>
+{
+    /// <summary>Runs with <paramref name="ctl"/>.</summary>
+    void Use<TCtl>(ref TCtl ctl) where TCtl : struct, IStepSizeController<T>;
+}
+
+/// <summary>The one place that turns <see cref="PidOptions"/> into a controller type.</summary>
+public static class Controllers
+{
+    /// <summary>
+    /// Builds the controller <paramref name="o"/> describes — a <see cref="PidController{T}"/>, wrapped in a
+    /// <see cref="TimedController{TCtl, T}"/> when it has step or jump times and in a
+    /// <see cref="MaxNormController{TCtl, T}"/> for the max norm — and hands it to <paramref name="user"/>.
+    /// Times are in τ = <paramref name="dir"/> · t.
+    /// </summary>
+    public static void Use<T, TUser>(PidOptions o, int errorOrder, double dir, ref TUser user)
+        where T : struct, IScalar<T>
+        where TUser : IControllerUser<T>, allows ref struct
+    {
+        var pid = new PidController<T>(o, errorOrder);
+        if (o.StepTs.Count > 0 || o.JumpTs.Count > 0)
+        {
+            var timed = new TimedController<PidController<T>, T>(pid, o.StepTs.Select(t => dir * t), o.JumpTs.Select(t => dir * t));
+            if (o.Norm == ErrorNorm.Max)
+            {
+                var max = new MaxNormController<TimedController<PidController<T>, T>, T>(timed);
+                user.Use(ref max);
+            }
+            else user.Use(ref timed);
+        }
+        else if (o.Norm == ErrorNorm.Max)
+        {
+            var max = new MaxNormController<PidController<T>, T>(pid);
+            user.Use(ref max);
+        }
+        else user.Use(ref pid);
+    }
 }

@@ -50,6 +50,10 @@ public struct Cat<TA, TB, T> : IState<Cat<TA, TB, T>, T>
         => TA.SumSquaredScaled(err.A, y0.A, y1.A, rtol, atol) + TB.SumSquaredScaled(err.B, y0.B, y1.B, rtol, atol);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T MaxSquaredScaled(in Cat<TA, TB, T> err, in Cat<TA, TB, T> y0, in Cat<TA, TB, T> y1, T rtol, T atol)
+        => ErrorNorms.Max(TA.MaxSquaredScaled(err.A, y0.A, y1.A, rtol, atol), TB.MaxSquaredScaled(err.B, y0.B, y1.B, rtol, atol));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Dot(in Cat<TA, TB, T> a, in Cat<TA, TB, T> b) => TA.Dot(a.A, b.A) + TB.Dot(a.B, b.B);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

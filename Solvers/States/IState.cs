@@ -30,6 +30,11 @@ public interface IState<TSelf, T>
     static abstract TSelf Select(T mask, in TSelf a, in TSelf b);
     /// <summary>Σᵢ (errᵢ / (atol + rtol · max(|y0ᵢ|, |y1ᵢ|)))², the square of the scaled error before the RMS.</summary>
     static abstract T SumSquaredScaled(in TSelf err, in TSelf y0, in TSelf y1, T rtol, T atol);
+    /// <summary>
+    /// maxᵢ (errᵢ / (atol + rtol · max(|y0ᵢ|, |y1ᵢ|)))², the square of the scaled error's max norm; non-finite when any
+    /// component is.
+    /// </summary>
+    static abstract T MaxSquaredScaled(in TSelf err, in TSelf y0, in TSelf y1, T rtol, T atol);
     /// <summary>Σᵢ aᵢ bᵢ.</summary>
     static abstract T Dot(in TSelf a, in TSelf b);
     /// <summary>Mask of slots where every component is finite.</summary>

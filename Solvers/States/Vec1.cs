@@ -41,6 +41,9 @@ public struct Vec1<T> : IState<Vec1<T>, T> where T : struct, IScalar<T>
     public static T SumSquaredScaled(in Vec1<T> err, in Vec1<T> y0, in Vec1<T> y1, T rtol, T atol) { return Sq(err.X / (atol + rtol * T.Max(T.Abs(y0.X), T.Abs(y1.X)))); }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T MaxSquaredScaled(in Vec1<T> err, in Vec1<T> y0, in Vec1<T> y1, T rtol, T atol) => ErrorNorms.ScaledSq(err.X, y0.X, y1.X, rtol, atol);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Dot(in Vec1<T> a, in Vec1<T> b) { return a.X * b.X; }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -214,6 +214,20 @@ public class JobLoaderTests
     }
 
     [Fact]
+    public void ErrorNorm_IsReadAndReachesTheController_AndAnUnknownOneIsRefusedAtItsValue()
+    {
+        var spec = JobLoader.Parse(Lorenz.Replace("rk4", "dopri5") + "\nstepsize: {controller: pid, rtol: 1e-6, norm: max}", "job.yaml");
+        Assert.Equal(ErrorNormKind.Max, spec.StepSize.Norm);
+        Assert.Equal(Diffrax.Solvers.Integrate.ErrorNorm.Max, Diffrax.GpuNode.Node.BatchSolver.Pid(spec.StepSize)!.Norm);
+        var rms = JobLoader.Parse(Lorenz.Replace("rk4", "dopri5") + "\nstepsize: {controller: pid, norm: rms}", "job.yaml");
+        Assert.Equal(Diffrax.Solvers.Integrate.ErrorNorm.Rms, Diffrax.GpuNode.Node.BatchSolver.Pid(rms.StepSize)!.Norm);
+        var unset = JobLoader.Parse(Lorenz.Replace("rk4", "dopri5") + "\nstepsize: pid", "job.yaml");
+        Assert.Equal(Diffrax.Solvers.Integrate.ErrorNorm.Rms, Diffrax.GpuNode.Node.BatchSolver.Pid(unset.StepSize)!.Norm);
+        var ex = Invalid(Lorenz.Replace("rk4", "dopri5") + "\nstepsize: {controller: pid, norm: l2}");
+        AssertError(ex, 7, 35, "stepsize.norm", "unknown error norm 'l2'", "expected rms or max");
+    }
+
+    [Fact]
     public void InvalidPidOptions_AreEachReported()
     {
         var ex = Invalid(Lorenz.Replace("rk4", "dopri5") + "\nstepsize: {controller: pid, safety: 1.5, factormax: 0.5, dtmin: 0.1, dtmax: 0.01}");

@@ -77,6 +77,17 @@ public sealed class EnsembleKernelTests(CpuAcceleratorFixture fx, ITestOutputHel
     }
 
     [Fact]
+    public void MaxNormKernel_OnCpuAccelerator_IsBitIdenticalToHostLoop_AndDiffersFromRms()
+    {
+        var p = Lorenz(32, Tight with { Norm = ErrorNorm.Max }, null, FewTimes);
+        var gpu = GpuEnsemble.Run<Tsit5, Lorenz<KernelF64>, Vec3<KernelF64>>(fx.Accelerator, p);
+        var host = EnsembleRunner.Run<Tsit5, Lorenz<KernelF64>, KernelF64, Vec3<KernelF64>>(p, 2);
+        AssertBitIdentical(host, gpu);
+        var rms = GpuEnsemble.Run<Tsit5, Lorenz<KernelF64>, Vec3<KernelF64>>(fx.Accelerator, Lorenz(32, Tight, null, FewTimes));
+        Assert.True(gpu.Steps.Sum() > rms.Steps.Sum(), $"max norm {gpu.Steps.Sum()} steps, rms {rms.Steps.Sum()}");
+    }
+
+    [Fact]
     public void Tsit5Lorenz_OnCpuAccelerator_AgreesWithF64LanesPath()
     {
         var p = Lorenz(96, Tight, null, FewTimes);

@@ -44,6 +44,49 @@ public class ControllerTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>A forced oscillator x' = v, v' = −x + cos(3t), with a third component that stays 0 (c' = 0).</summary>
+    private struct ForcedWithIdleComponent : IVectorField<F64, Vec3<F64>>
+    {
+        public readonly Vec3<F64> Vf(F64 t, in Vec3<F64> y) => new(y.Y, -y.X.V + Math.Cos(3 * t.V), 0.0);
+    }
+
+    [Fact]
+    public void MaxNorm_IsTheLargestComponent_NotTheRms()
+    {
+        // One active component and one that stays exactly 0 (its error, derivative and value are 0): the squared RMS
+        // is q/2 and the squared max is q, so the max norm at (rtol, atol) is the RMS norm at (rtol, atol)/√2, for the
+        // error estimate and the automatic first step alike — the same steps, and the same solution up to rounding.
+        var y0 = new Vec2<F64>(1.0, 0.0);
+        var field = new OneActiveComponent();
+        var max = Diffeq.Solve(new Tsit5(), field, 0.0, 10.0, null, y0,
+            StepSize.Adaptive(new PidOptions { Rtol = 1e-6, Atol = 1e-8, Norm = ErrorNorm.Max }));
+        var rmsScaled = Diffeq.Solve(new Tsit5(), field, 0.0, 10.0, null, y0,
+            StepSize.Adaptive(new PidOptions { Rtol = 1e-6 / Math.Sqrt(2), Atol = 1e-8 / Math.Sqrt(2) }));
+        var rms = Diffeq.Solve(new Tsit5(), field, 0.0, 10.0, null, y0, StepSize.Adaptive(new PidOptions { Rtol = 1e-6, Atol = 1e-8 }));
+        output.WriteLine($"max: {max.Stats}; rms at tol/√2: {rmsScaled.Stats}; rms: {rms.Stats}");
+        Assert.Equal(ResultCode.Successful, max.Result);
+        Assert.Equal(rmsScaled.Stats.Steps, max.Stats.Steps);
+        Assert.Equal(rmsScaled.Stats.Rejected, max.Stats.Rejected);
+        Assert.Equal(rmsScaled.YFinal.X.V, max.YFinal.X.V, 1e-12);
+        // The RMS norm at the same tolerances reads the error as √2 smaller and takes fewer steps.
+        Assert.True(rms.Stats.Steps < max.Stats.Steps, $"rms {rms.Stats.Steps} steps, max {max.Stats.Steps}");
+
+        // Components with different errors: the max norm (≥ the RMS) is stricter at the same tolerances.
+        var y3 = new Vec3<F64>(1.0, 0.0, 0.0);
+        var m3 = Diffeq.Solve(new Tsit5(), new ForcedWithIdleComponent(), 0.0, 10.0, null, y3,
+            StepSize.Adaptive(new PidOptions { Rtol = 1e-6, Atol = 1e-8, Norm = ErrorNorm.Max }));
+        var r3 = Diffeq.Solve(new Tsit5(), new ForcedWithIdleComponent(), 0.0, 10.0, null, y3,
+            StepSize.Adaptive(new PidOptions { Rtol = 1e-6, Atol = 1e-8 }));
+        Assert.True(r3.Stats.Steps < m3.Stats.Steps, $"rms {r3.Stats.Steps} steps, max {m3.Stats.Steps}");
+        Assert.Equal(0.0, m3.YFinal.Z.V);
+    }
+
+    /// <summary>x' = −x + sin(t) (exact: (3/2)e^−t + (sin t − cos t)/2 from x(0) = 1), with a second component that stays 0.</summary>
+    private struct OneActiveComponent : IVectorField<F64, Vec2<F64>>
+    {
+        public readonly Vec2<F64> Vf(F64 t, in Vec2<F64> y) => new(-y.X.V + Math.Sin(t.V), 0.0);
+    }
+
     /// <summary>y' = y² with y(0) = 1: y = 1/(1 − t), which blows up at t = 1.</summary>
     private struct BlowUp : IVectorField<F64, Vec1<F64>>
     {

@@ -90,4 +90,29 @@ public class EnsembleSdeTests
         Assert.Equal(a.Final[0], b.Final[0]);
         Assert.Equal(a.Steps, b.Steps);
     }
+
+    [Fact]
+    public void AdaptiveSdeEnsemble_HonoursStepAndJumpTimes_AsSingleSolvesDo()
+    {
+        double[] stepTs = [0.3, 0.55], jumpTs = [0.8];
+        var pid = new PidOptions { Rtol = 1e-3, Atol = 1e-3, StepTs = stepTs, JumpTs = jumpTs };
+        var p = Gbm(11, null, pid);
+        var timed = SdeEnsembleRunner.Run<StratonovichHeun, GeometricBrownianMotion<Lane8>, Lane8, Vec1<Lane8>, Vec1<Lane8>, Vec1<Lane8>, GbmDrift<Lane8>, GbmDiffusion<Lane8>>(p, seed: 5, threads: 2);
+        var plain = SdeEnsembleRunner.Run<StratonovichHeun, GeometricBrownianMotion<Lane8>, Lane8, Vec1<Lane8>, Vec1<Lane8>, Vec1<Lane8>, GbmDrift<Lane8>, GbmDiffusion<Lane8>>(
+            Gbm(11, null, pid with { StepTs = [], JumpTs = [] }), seed: 5, threads: 2);
+        for (int m = 0; m < p.Members; m++)
+        {
+            // The runner's tree for member m (its default tolerance: 2^-20 of the span).
+            var path = new VirtualBrownianTree<F64, Vec1<F64>>(5, 0, 1, Math.Pow(2, -20), new F64(m));
+            var s = Sde.Solve<StratonovichHeun, GbmDrift<F64>, GbmDiffusion<F64>, VirtualBrownianTree<F64, Vec1<F64>>, Vec1<F64>, Vec1<F64>, Vec1<F64>>(
+                new GbmDrift<F64> { Mu = 0.05 }, new GbmDiffusion<F64> { Sigma = 0.2 }, path, 0, 1, null, new Vec1<F64>(100.0),
+                StepSize.Adaptive(pid), new SaveAt { Steps = true, T1 = false });
+            Assert.Equal(ResultCode.Successful, timed.Results[m]);
+            foreach (double t in stepTs) Assert.Contains(t, s.Ts);
+            Assert.Equal(s.Stats.Accepted, timed.Accepted[m]);
+            Assert.Equal(s.Stats.Rejected, timed.Rejected[m]);
+            Assert.Equal(s.YFinal.X.V, timed.Final[0][m]);
+        }
+        Assert.NotEqual(plain.Steps, timed.Steps);
+    }
 }

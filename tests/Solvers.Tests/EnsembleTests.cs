@@ -11,7 +11,7 @@ namespace Diffrax.Solvers.Tests;
 
 public class EnsembleTests
 {
-    private static EnsembleProblem LorenzSweep(int n, double t1 = 1.0, double rtol = 1e-6, double atol = 1e-8)
+    private static EnsembleProblem LorenzSweep(int n, double t1 = 1.0, double rtol = 1e-6, double atol = 1e-8, ErrorNorm norm = ErrorNorm.Rms)
     {
         var y0 = new double[n * 3];
         var ps = new double[n * 3];
@@ -23,7 +23,7 @@ public class EnsembleTests
         return new EnsembleProblem
         {
             Members = n, T0 = 0, T1 = t1, Y0 = y0, Params = ps,
-            Pid = new PidOptions { Rtol = rtol, Atol = atol },
+            Pid = new PidOptions { Rtol = rtol, Atol = atol, Norm = norm },
             SaveAt = new SaveAt { T0 = true, Ts = SaveAt.Linspace(0.1, 0.9, 5), T1 = true },
         };
     }
@@ -50,6 +50,27 @@ public class EnsembleTests
                 for (int c = 0; c < 3; c++)
                     Assert.Equal(Vec3<F64>.Get(s.Ys[k], c).V, r.At(k, m, c));
         }
+    }
+
+    [Fact]
+    public void MaxNormEnsemble_OnLanes_MatchesSingleSolves_BitForBit_AndIsStricterThanRms()
+    {
+        var rmsProblem = LorenzSweep(29);
+        var p = LorenzSweep(29, norm: ErrorNorm.Max);
+        var r = EnsembleRunner.Run<Tsit5, Lorenz<Lane8>, Lane8, Vec3<Lane8>>(p, threads: 2);
+        var rms = EnsembleRunner.Run<Tsit5, Lorenz<Lane8>, Lane8, Vec3<Lane8>>(rmsProblem, threads: 2);
+        for (int m = 0; m < p.Members; m++)
+        {
+            var s = Single(p, m);
+            Assert.Equal(s.Result, r.Results[m]);
+            Assert.Equal(s.Stats.Accepted, r.Accepted[m]);
+            Assert.Equal(s.Stats.Rejected, r.Rejected[m]);
+            Assert.Equal(s.YFinal.X.V, r.Final[0][m]);
+            Assert.Equal(s.YFinal.Y.V, r.Final[1][m]);
+            for (int k = 0; k < s.Ts.Length; k++) Assert.Equal(s.Ys[k].Z.V, r.At(k, m, 2));
+        }
+        Assert.True(r.Steps.Sum() > rms.Steps.Sum(), $"max norm {r.Steps.Sum()} steps, rms {rms.Steps.Sum()}");
+        Assert.True(r.Steps.Zip(rms.Steps).All(z => z.First >= z.Second - 1), "the max norm took fewer steps than the RMS for some member");
     }
 
     [Fact]

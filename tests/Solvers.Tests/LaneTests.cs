@@ -277,15 +277,25 @@ public class LaneTests
         double ss = 0;
         for (int i = 0; i < dim; i++) { double s = b[i] / (1e-3 + 1e-2 * Math.Max(Math.Abs(a[i]), Math.Abs(b[i]))); ss += s * s; }
         Assert.Equal(ss, T.GetLane(TY.SumSquaredScaled(y, x, y, T.From(1e-2), T.From(1e-3)), 0), 1e-9 * ss);
+        double maxSq = 0;
+        for (int i = 0; i < dim; i++) { double s = b[i] / (1e-3 + 1e-2 * Math.Max(Math.Abs(a[i]), Math.Abs(b[i]))); maxSq = Math.Max(maxSq, s * s); }
+        Assert.Equal(maxSq, T.GetLane(TY.MaxSquaredScaled(y, x, y, T.From(1e-2), T.From(1e-3)), 0), 1e-9 * maxSq);
         Assert.True(T.All(TY.AllFinite(x)));
         for (int i = 0; i < dim; i += Math.Max(1, dim / 7))
         {
             TY bad = x;
             TY.Set(ref bad, i, T.From(double.NaN));
             Assert.False(T.Any(TY.AllFinite(bad)));
+            // A non-finite component makes the max norm non-finite wherever it sits (the loop then rejects the step).
+            Assert.False(double.IsFinite(T.GetLane(TY.MaxSquaredScaled(bad, x, y, T.From(1e-2), T.From(1e-3)), 0)), $"NaN in component {i}");
             TY.Set(ref bad, i, T.From(double.NegativeInfinity));
             Assert.False(T.Any(TY.AllFinite(bad)));
+            Assert.False(double.IsFinite(T.GetLane(TY.MaxSquaredScaled(bad, x, y, T.From(1e-2), T.From(1e-3)), 0)), $"−∞ in component {i}");
         }
+        // The last component, which a loop over i with a stride can skip.
+        TY lastBad = x;
+        TY.Set(ref lastBad, dim - 1, T.From(double.NaN));
+        Assert.False(double.IsFinite(T.GetLane(TY.MaxSquaredScaled(lastBad, x, y, T.From(1e-2), T.From(1e-3)), 0)));
     }
 
     private static void LanesRoundTrip<T>() where T : struct, IScalar<T>
