@@ -9,8 +9,10 @@
 # --adaptive: the shorter plan for a change to the adaptive kernels — the variant at 10^5..10^7 (every case), the base's
 # adaptive cases at the same sizes, the CUDA references, the variant's adaptive kernels under launch bounds, and JAX
 # Diffrax at 10^5 and 10^6.
+# --tsit5: the variant's Tsit5 kernels (Lorenz ensemble, rho sweep) against the hand-written CUDA Tsit5 kernel
+# (bench/reference/lorenz_tsit5.cu) at 10^5..10^7, alternated twice.
 set -uo pipefail
-plan=full; [[ "${1:-}" == "--adaptive" ]] && plan=adaptive
+plan=full; [[ "${1:-}" == "--adaptive" ]] && plan=adaptive; [[ "${1:-}" == "--tsit5" ]] && plan=tsit5
 # Results go to a scratch folder packed into $OUT/all.tgz at the end (a device call returns at most 8 files); without
 # $OUT they stay in ./device-out.
 dest="${OUT:-}"; out="$(mktemp -d /tmp/device-out.XXXXXX)"
@@ -24,9 +26,18 @@ tar -xJf "$res/gpubench.tar.xz" -C "$a"
 tar -xJf "$res/gpubench.tar.xz" -C "$b" && tar -xJf "$res/variantB.tar.xz" -C "$b"
 ( nvcc -O3 -arch=sm_90 -o /tmp/gbm_em_cuda bench/reference/gbm_em.cu
   nvcc -O3 -arch=sm_90 -DNSTEPS=1008 -o /tmp/gbm_em_cuda_1008 bench/reference/gbm_em.cu
+  if [[ $plan != full ]]; then nvcc -O3 -arch=sm_90 -o /tmp/lorenz_tsit5_cuda bench/reference/lorenz_tsit5.cu; fi
   nvcc -O3 -arch=sm_90 -o /tmp/lorenz_rk4_cuda bench/reference/lorenz_rk4.cu ) > "$out/nvcc.log" 2>&1 &
 nvccpid=$!
 step() { local name="$1" limit="$2"; shift 2; local t0=$SECONDS; timeout "$limit" "$@" > "$out/$name.json" 2> "$out/$name.err"; echo "$name rc=$? $((SECONDS - t0)) s"; }
+if [[ $plan == tsit5 ]]; then
+  wait "$nvccpid"; echo "nvcc rc=$?"
+  for r in 1 2; do
+    step "B-tsit5-$r" 90 "$b/gpubench/gpubench" 1e5 1e6 1e7 --reps 5 --no-gbm --cases tsit5-adaptive,tsit5-sweep-t5
+    step "cuda-tsit5-$r" 60 bash -c 'for p in lorenz sweep; do for n in 100000 1000000 10000000; do /tmp/lorenz_tsit5_cuda $p $n 5; done; done'
+  done
+  rm -rf "$a" "$b"; exit 0
+fi
 if [[ $plan == adaptive ]]; then
   adaptive=tsit5-adaptive,dopri5-adaptive,tsit5-sweep-t5
   step B-all 150 "$b/gpubench/gpubench" 1e5 1e6 1e7 --reps 5
@@ -34,6 +45,7 @@ if [[ $plan == adaptive ]]; then
   wait "$nvccpid"; echo "nvcc rc=$?"
   step cuda-gbm 40 bash -c 'for n in 100000 1000000 10000000; do /tmp/gbm_em_cuda $n 5 12345; done'
   step cuda-rk4 40 bash -c 'for n in 100000 1000000 10000000; do /tmp/lorenz_rk4_cuda $n 5; done'
+  step cuda-tsit5 60 bash -c 'for p in lorenz sweep; do for n in 100000 1000000 10000000; do /tmp/lorenz_tsit5_cuda $p $n 5; done; done'
   for bd in 256,2 256,3 128,4; do step "B-adaptive-bounds-${bd/,/-}" 45 "$b/gpubench/gpubench" 1e7 --reps 5 --no-gbm --cases "$adaptive" --bounds "$bd"; done
   PYTHONUNBUFFERED=1 step diffrax 130 python3 bench/GpuBench/diffrax_reference.py 1e5 1e6 --reps 5
   rm -rf "$a" "$b"; exit 0
