@@ -10,7 +10,8 @@
 # adaptive cases at the same sizes, the CUDA references, the variant's adaptive kernels under launch bounds, and JAX
 # Diffrax at 10^5 and 10^6.
 # --tsit5: the variant's Tsit5 kernels (Lorenz ensemble, rho sweep) against the hand-written CUDA Tsit5 kernel
-# (bench/reference/lorenz_tsit5.cu) at 10^5..10^7, alternated twice.
+# (bench/reference/lorenz_tsit5.cu) at 10^5..10^7, alternated twice; with bench/results/gpubench/variantC.tar.xz (a
+# third build's assemblies, laid over the base like B) also that build in each round.
 set -uo pipefail
 plan=full; [[ "${1:-}" == "--adaptive" ]] && plan=adaptive; [[ "${1:-}" == "--tsit5" ]] && plan=tsit5
 # Results go to a scratch folder packed into $OUT/all.tgz at the end (a device call returns at most 8 files); without
@@ -24,6 +25,7 @@ nvidia-smi --query-gpu=name,driver_version,clocks.max.sm,memory.total --format=c
 a="$(mktemp -d /tmp/gpubenchA.XXXXXX)"; b="$(mktemp -d /tmp/gpubenchB.XXXXXX)"
 tar -xJf "$res/gpubench.tar.xz" -C "$a"
 tar -xJf "$res/gpubench.tar.xz" -C "$b" && tar -xJf "$res/variantB.tar.xz" -C "$b"
+c=""; if [[ -f "$res/variantC.tar.xz" ]]; then c="$(mktemp -d /tmp/gpubenchC.XXXXXX)"; tar -xJf "$res/gpubench.tar.xz" -C "$c" && tar -xJf "$res/variantC.tar.xz" -C "$c"; fi
 ( nvcc -O3 -arch=sm_90 -o /tmp/gbm_em_cuda bench/reference/gbm_em.cu
   nvcc -O3 -arch=sm_90 -DNSTEPS=1008 -o /tmp/gbm_em_cuda_1008 bench/reference/gbm_em.cu
   if [[ $plan != full ]]; then nvcc -O3 -arch=sm_90 -o /tmp/lorenz_tsit5_cuda bench/reference/lorenz_tsit5.cu; fi
@@ -34,6 +36,7 @@ if [[ $plan == tsit5 ]]; then
   wait "$nvccpid"; echo "nvcc rc=$?"
   for r in 1 2; do
     step "B-tsit5-$r" 90 "$b/gpubench/gpubench" 1e5 1e6 1e7 --reps 5 --no-gbm --cases tsit5-adaptive,tsit5-sweep-t5
+    [[ -n "$c" ]] && step "C-all-$r" 150 "$c/gpubench/gpubench" 1e5 1e6 1e7 --reps 5
     step "cuda-tsit5-$r" 60 bash -c 'for p in lorenz sweep; do for n in 100000 1000000 10000000; do /tmp/lorenz_tsit5_cuda $p $n 5; done; done'
   done
   rm -rf "$a" "$b"; exit 0
