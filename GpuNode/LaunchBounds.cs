@@ -16,10 +16,12 @@ namespace Diffrax.GpuNode;
 /// </summary>
 /// <remarks>
 /// Defaults (<see cref="For"/>, CUDA only: other accelerators ignore bounds): constant-step kernels (RK4 runs, SDE
-/// runs) get <see cref="ConstantSteps"/>; adaptive kernels none. Measured on an NVIDIA H200 with 10⁷ members in one
-/// device call (bench/README.md): GBM Euler–Maruyama 97.9 G path-steps/s unbounded (126 registers), 111.5 G at
+/// runs) get <see cref="ConstantSteps"/>, adaptive kernels <see cref="Adaptive"/>. Measured on an NVIDIA H200 with 10⁷
+/// members (bench/README.md): GBM Euler–Maruyama 97.9 G path-steps/s unbounded (126 registers), 111.5 G at
 /// (256, 3), 116.9 G at (256, 4), 114.9 G at (128, 6); Lorenz RK4 254 G member-steps/s unbounded (70 registers),
-/// 280 / 284 / 275 G at (256, 4 / 5 / 6); adaptive Tsit5 and the ρ sweep within 1.5 % either way at (256, 3) and (256, 4).
+/// 280 / 284 / 275 G at (256, 4 / 5 / 6). Adaptive kernels, since they keep their state in registers
+/// (<see cref="Solvers.Integrate.Integrator.RunInline"/>; Tsit5 232 registers unbounded): Tsit5 0.83 G members/s
+/// unbounded, 1.09 G at (128, 3), 0.59 G at (128, 4) and (256, 2); Dopri5 0.78 / 1.03 / 1.09 / 1.06 G.
 /// </remarks>
 /// <param name="GroupSize">Threads per group (a multiple of the warp size, 32 … 1024).</param>
 /// <param name="MinGroupsPerMultiprocessor">Groups that must fit on one multiprocessor at once (≥ 1).</param>
@@ -31,16 +33,19 @@ public readonly record struct LaunchBounds(int GroupSize, int MinGroupsPerMultip
     /// <summary>The default for constant-step kernels on CUDA: groups of 256, four per multiprocessor (64 registers).</summary>
     public static LaunchBounds ConstantSteps => new(256, 4);
 
+    /// <summary>The default for adaptive kernels on CUDA: groups of 128, three per multiprocessor (170 registers).</summary>
+    public static LaunchBounds Adaptive => new(128, 3);
+
     /// <summary>Whether these are real bounds (not <see cref="None"/>).</summary>
     public bool IsBounded => GroupSize != 0 || MinGroupsPerMultiprocessor != 0;
 
     /// <summary>
     /// The bounds a kernel is compiled under on <paramref name="accelerator"/>: <paramref name="requested"/> when
-    /// given, else the default — <see cref="ConstantSteps"/> for constant-step kernels on CUDA, otherwise
-    /// <see cref="None"/> (other accelerators take no bounds by default: ILGPU's CPU accelerator holds 16 threads a group).
+    /// given, else the default on CUDA — <see cref="ConstantSteps"/> for constant-step kernels, <see cref="Adaptive"/>
+    /// for adaptive ones — and <see cref="None"/> elsewhere (ILGPU's CPU accelerator holds 16 threads a group).
     /// </summary>
     public static LaunchBounds For(Accelerator accelerator, bool constantSteps, LaunchBounds? requested)
-        => requested ?? (constantSteps && accelerator.AcceleratorType == AcceleratorType.Cuda ? ConstantSteps : None);
+        => requested ?? (accelerator.AcceleratorType != AcceleratorType.Cuda ? None : constantSteps ? ConstantSteps : Adaptive);
 
     /// <inheritdoc/>
     public override string ToString() => IsBounded ? $"{GroupSize},{MinGroupsPerMultiprocessor}" : "none";

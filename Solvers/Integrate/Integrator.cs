@@ -75,7 +75,7 @@ public struct LaneGroup<TSolver, TTerm, TCtl, T, TY, TF>
 /// Stepping is branch-free across lanes: accept/reject, clipping to the end, finished lanes and failures are
 /// masks, so each lane keeps its own t and dt.
 /// </summary>
-public static class Integrator
+public static partial class Integrator
 {
     /// <summary>
     /// Solves every active lane of <paramref name="s"/> to its end (τ, τ end, y0, member and first step set by the
@@ -99,6 +99,29 @@ public static class Integrator
     }
 
     /// <summary>
+    /// <see cref="Run"/> with every part inlined, for GPU kernels (with <see cref="RungeKutta.InlineTableau{TTab}"/> and
+    /// <see cref="InlineController{TCtl, T}"/>): ILGPU keeps each <c>NoInlining</c> method a call, and any call that takes
+    /// the lane state, stages or controller by reference (even one in a branch that a static property makes dead) keeps
+    /// them in local memory instead of registers. On the host those parts stay JIT roots of their own.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RunInline<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(
+        ref TSolver solver, ref LaneState<T, TY, TF> s, ref TTerm term, ref TCtl ctl, ref TSink sink, in TEvent ev, ref TRefill refill, LoopOptions opt)
+        where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where TCtl : struct, IStepSizeController<T>
+        where TSink : struct, ISaveSink<T, TY>
+        where TEvent : struct, IEvent<T, TY>
+        where TRefill : struct, IRefill<TTerm, T, TY>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        RkStages<TY> k = default;
+        RunWithStagesCore<KernelRoots, TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(ref solver, ref s, ref term, ref ctl, ref sink, ev, ref refill, opt, ref k);
+    }
+
+    /// <summary>
     /// As <see cref="Run"/>
     /// with the caller's stage buffer <paramref name="k"/> (a CPU ensemble keeps the lane state, term, controller and
     /// stages of a worker together on one cache-line boundary: <see cref="LaneGroup{TSolver, TTerm, TCtl, T, TY, TF}"/>).
@@ -116,8 +139,25 @@ public static class Integrator
         where T : struct, IScalar<T>
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
+        => RunWithStagesCore<HostRoots, TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(ref solver, ref s, ref term, ref ctl, ref sink, ev, ref refill, opt, ref k);
+
+    /// <summary>The loop of <see cref="RunWithStages"/> with its out-of-line parts called through <typeparamref name="TRoots"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RunWithStagesCore<TRoots, TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(
+        ref TSolver solver, ref LaneState<T, TY, TF> s, ref TTerm term, ref TCtl ctl, ref TSink sink, in TEvent ev, ref TRefill refill, LoopOptions opt,
+        ref RkStages<TY> k)
+        where TRoots : struct, ILoopRoots
+        where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where TCtl : struct, IStepSizeController<T>
+        where TSink : struct, ISaveSink<T, TY>
+        where TEvent : struct, IEvent<T, TY>
+        where TRefill : struct, IRefill<TTerm, T, TY>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
     {
-        Begin<TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(s.Active, ref s, ref term, ref ctl, ref sink, ev, opt);
+        Begin<TRoots, TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(s.Active, ref s, ref term, ref ctl, ref sink, ev, opt);
         // Constant steps with nothing recorded per step go in runs of plain steps between saves (as RunGroups does for
         // CPU lane groups); the loop takes the steps around saves and the end one at a time.
         bool runs = Runs<TCtl, TSink, TEvent, T, TY>();
@@ -128,14 +168,14 @@ public static class Integrator
                 int n = RunLength<TCtl, T, TY, TF>(s, opt);
                 if (n > 0) runs = solver.AdvanceRun(ref s, term, n, opt);
             }
-            T finished = StepUntilAnyFinishes<TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(ref solver, ref s, ref term, ref ctl, ref sink, ev, ref k, opt, runs);
+            T finished = StepUntilAnyFinishes<TRoots, TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(ref solver, ref s, ref term, ref ctl, ref sink, ev, ref k, opt, runs);
             // Nothing finished: in runs, the one step taken ended no lane; otherwise no lane was active.
             if (!T.Any(finished))
             {
                 if (runs) continue;
                 break;
             }
-            FinishAndRefill<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(finished, ref s, ref term, ref ctl, ref sink, ev, ref refill, opt);
+            TRoots.FinishAndRefill<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(finished, ref s, ref term, ref ctl, ref sink, ev, ref refill, opt);
         }
     }
 
@@ -271,7 +311,7 @@ public static class Integrator
             grp.Ctl = ctl;
             grp.S.Active = refill.Refill(T.True, ref grp.Term, ref grp.S.Tau, ref grp.S.TauEnd, ref grp.S.Y, ref grp.S.Member, ref grp.S.H);
             if (!T.Any(grp.S.Active)) continue;
-            Begin<TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(grp.S.Active, ref grp.S, ref grp.Term, ref grp.Ctl, ref sink, ev, opt);
+            Begin<HostRoots, TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(grp.S.Active, ref grp.S, ref grp.Term, ref grp.Ctl, ref sink, ev, opt);
             live++;
         }
         // Runs need a step that is the same in every lane and every step: constant steps, nothing recorded per step.
@@ -288,9 +328,9 @@ public static class Integrator
             {
                 ref var grp = ref groups[g];
                 if (!T.Any(grp.S.Active)) continue;
-                T finished = StepUntilAnyFinishes<TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(ref grp.Solver, ref grp.S, ref grp.Term, ref grp.Ctl, ref sink, ev, ref grp.K, opt, true);
+                T finished = StepUntilAnyFinishes<HostRoots, TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(ref grp.Solver, ref grp.S, ref grp.Term, ref grp.Ctl, ref sink, ev, ref grp.K, opt, true);
                 if (!T.Any(finished)) continue;
-                FinishAndRefill<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(finished, ref grp.S, ref grp.Term, ref grp.Ctl, ref sink, ev, ref refill, opt);
+                HostRoots.FinishAndRefill<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(finished, ref grp.S, ref grp.Term, ref grp.Ctl, ref sink, ev, ref refill, opt);
                 if (!T.Any(grp.S.Active)) live--;
             }
         }
@@ -432,28 +472,6 @@ public static class Integrator
         return true;
     }
 
-    /// <summary>Reports the lanes of <paramref name="finished"/> to the sink and gives them new members if any are left.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void FinishAndRefill<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(
-        T finished, ref LaneState<T, TY, TF> s, ref TTerm term, ref TCtl ctl, ref TSink sink, in TEvent ev, ref TRefill refill, LoopOptions opt)
-        where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
-        where TTerm : struct, ITerm<T, TY, TC, TF>
-        where TCtl : struct, IStepSizeController<T>
-        where TSink : struct, ISaveSink<T, TY>
-        where TEvent : struct, IEvent<T, TY>
-        where TRefill : struct, IRefill<TTerm, T, TY>
-        where T : struct, IScalar<T>
-        where TY : struct, IState<TY, T>
-        where TF : struct, IState<TF, T>
-    {
-        sink.Finish(finished, s.Member, s.Result, T.From(opt.Direction) * s.Tau, s.Y, FinalStats<TSolver, TTerm, T, TY, TC, TF>(s.Stats));
-        T fresh = refill.Refill(finished, ref term, ref s.Tau, ref s.TauEnd, ref s.Y, ref s.Member, ref s.H);
-        if (T.Any(fresh))
-        {
-            s.Active = T.Or(s.Active, fresh);
-            Begin<TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(fresh, ref s, ref term, ref ctl, ref sink, ev, opt);
-        }
-    }
 
     /// <summary>
     /// The loop counts only attempted and rejected steps and the evaluations outside the regular per-step ones; accepted
@@ -475,8 +493,9 @@ public static class Integrator
 
     /// <summary>Starts the lanes of <paramref name="mask"/>: vector field, first step, saves at t0, event value.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Begin<TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(
+    private static void Begin<TRoots, TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(
         T mask, ref LaneState<T, TY, TF> s, ref TTerm term, ref TCtl ctl, ref TSink sink, in TEvent ev, LoopOptions opt)
+        where TRoots : struct, ILoopRoots
         where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where TCtl : struct, IStepSizeController<T>
@@ -501,7 +520,7 @@ public static class Integrator
         if (T.Any(auto))
         {
             T h0 = TCtl.Adaptive
-                ? InitialStep<TTerm, T, TY, TC, TF>(term, t, dir, s.Y, f, ctl.Rtol, ctl.Atol, TCtl.MaxNorm, TSolver.ErrorOrder > 0 ? TSolver.ErrorOrder + 1 : (int)Math.Ceiling(TSolver.Order), ref s.Stats.Nfe, auto)
+                ? TRoots.InitialStep<TTerm, T, TY, TC, TF>(term, t, dir, s.Y, f, ctl.Rtol, ctl.Atol, TCtl.MaxNorm, TSolver.ErrorOrder > 0 ? TSolver.ErrorOrder + 1 : (int)Math.Ceiling(TSolver.Order), ref s.Stats.Nfe, auto)
                 : s.TauEnd - s.Tau;
             s.H = T.Select(auto, h0, s.H);
         }
@@ -522,35 +541,6 @@ public static class Integrator
         s.NextSaveTau = T.Select(mask, next, s.NextSaveTau);
     }
 
-    /// <summary>
-    /// Hairer–Wanner's starting step (Hairer, Nørsett &amp; Wanner I, §II.4): compares the sizes of y0, f(t0, y0) and
-    /// the change of f over a trial Euler step to choose h with local error near the tolerance.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    internal static T InitialStep<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T dir, in TY y0, in TF f0, T rtol, T atol, bool maxNorm, int order, ref T nfe, T mask)
-        where TTerm : struct, ITerm<T, TY, TC, TF>
-        where T : struct, IScalar<T>
-        where TY : struct, IState<TY, T>
-        where TF : struct, IState<TF, T>
-    {
-        T invDim = T.From(1.0 / TY.Dim);
-        TY k1 = term.Prod(f0, term.Contr(t0, t0 + dir));
-        T d0 = ScaledNorm(maxNorm, y0, y0, rtol, atol, invDim);
-        T d1 = ScaledNorm(maxNorm, k1, y0, rtol, atol, invDim);
-        T small = T.Or(T.Less(d0, T.From(1e-5)), T.Less(d1, T.From(1e-5)));
-        T h0 = T.Select(small, T.From(1e-6), T.From(0.01) * d0 / d1);
-        h0 = T.Select(T.IsFinite(h0), h0, T.From(1e-6));
-        TY y1 = TY.Add(y0, term.Prod(f0, term.Contr(t0, t0 + dir * h0)));
-        TF f1 = term.Vf(t0 + dir * h0, y1);
-        nfe = T.Select(mask, nfe + T.One, nfe);
-        TY k1b = term.Prod(f1, term.Contr(t0, t0 + dir));
-        T d2 = ScaledNorm(maxNorm, TY.Sub(k1b, k1), y0, rtol, atol, invDim) / h0;
-        T dm = T.Max(d1, d2);
-        T h1 = T.Select(T.LessEqual(dm, T.From(1e-15)), T.Max(T.From(1e-6), h0 * T.From(1e-3)),
-            T.PowApprox(T.From(0.01) / dm, 1.0 / order));
-        T h = T.Min(T.From(100.0) * h0, h1);
-        return T.Select(T.IsFinite(h), h, T.From(1e-6));
-    }
 
     /// <summary>The controller's norm (max or RMS) of <paramref name="v"/> scaled by <paramref name="y0"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -566,9 +556,10 @@ public static class Integrator
     /// inline anywhere, so it lives here once, and <see cref="RunGroups"/> calls it a step at a time).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static T StepUntilAnyFinishes<TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(
+    private static T StepUntilAnyFinishes<TRoots, TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(
         ref TSolver solver, ref LaneState<T, TY, TF> s, ref TTerm term, ref TCtl ctl, ref TSink sink, in TEvent ev, ref RkStages<TY> k, LoopOptions opt,
         bool once)
+        where TRoots : struct, ILoopRoots
         where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where TCtl : struct, IStepSizeController<T>
@@ -659,7 +650,7 @@ public static class Integrator
                 T crossing = T.And(T.AndNot(accept, T.Equal(g0, T.Zero)), T.Or(T.Less(g0 * g1, T.Zero), T.Equal(g1, T.Zero)));
                 if (T.Any(crossing))
                 {
-                    StopAtEvent<TSolver, TTerm, TEvent, T, TY, TC, TF>(ev, crossing, g0, ref dense, step, ref s, term, ref k, fNew, t0, hReal, tau, hUse,
+                    TRoots.StopAtEvent<TSolver, TTerm, TEvent, T, TY, TC, TF>(ev, crossing, g0, ref dense, step, ref s, term, ref k, fNew, t0, hReal, tau, hUse,
                         ref tauStop, ref yEnd);
                     eventHit = crossing;
                 }
@@ -668,9 +659,9 @@ public static class Integrator
 
             T saveMask = T.And(accept, T.LessEqual(s.NextSaveTau, tauStop));
             if (T.Any(saveMask))
-                SaveInStep<TSolver, TTerm, TSink, T, TY, TC, TF>(saveMask, ref s, ref sink, term, ref k, ref dense, step, fNew, tau, hUse, dir, tauStop, yEnd);
+                TRoots.SaveInStep<TSolver, TTerm, TSink, T, TY, TC, TF>(saveMask, ref s, ref sink, term, ref k, ref dense, step, fNew, tau, hUse, dir, tauStop, yEnd);
             if (TSink.RecordsSteps && T.Any(accept))
-                RecordStep<TSolver, TTerm, TSink, T, TY, TC, TF>(accept, ref s, ref sink, term, ref k, ref dense, step, fNew, t0, hReal, dir * tauStop, yEnd);
+                TRoots.RecordStep<TSolver, TTerm, TSink, T, TY, TC, TF>(accept, ref s, ref sink, term, ref k, ref dense, step, fNew, t0, hReal, dir * tauStop, yEnd);
 
             if (TCtl.Adaptive)
             {
@@ -760,77 +751,14 @@ public static class Integrator
     // The event and step-record paths are JIT roots of their own: they interpolate, which for a large state is many
     // inlined operations, and the loop's inlining budget must go to the step every solve takes.
 
-    /// <summary>Moves the step's end to the located event in the lanes of <paramref name="crossing"/>.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void StopAtEvent<TSolver, TTerm, TEvent, T, TY, TC, TF>(in TEvent ev, T crossing, T g0, ref StepDense<T, TY> dense, int step,
-        ref LaneState<T, TY, TF> s, in TTerm term, ref RkStages<TY> k, in TF fNew, T t0, T hReal, T tau, T hUse, ref T tauStop, ref TY yEnd)
-        where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
-        where TTerm : struct, ITerm<T, TY, TC, TF>
-        where TEvent : struct, IEvent<T, TY>
-        where T : struct, IScalar<T>
-        where TY : struct, IState<TY, T>
-        where TF : struct, IState<TF, T>
-    {
-        PrepareDense<TSolver, TTerm, T, TY, TC, TF>(ref dense, step, crossing, ref s, term, ref k, fNew, t0, hReal);
-        T theta = LocateEvent<TSolver, TTerm, TEvent, T, TY, TC, TF>(ev, crossing, g0, t0, hReal, s.Y, k, dense.KEnd);
-        T tauEvent = T.Fma(theta, hUse, tau);
-        TY yEvent = TSolver.Interpolate(theta, s.Y, k, dense.KEnd);
-        tauStop = T.Select(crossing, tauEvent, tauStop);
-        yEnd = TY.Select(crossing, yEvent, yEnd);
-    }
 
-    /// <summary>Hands the accepted step of the lanes in <paramref name="accept"/> to a sink that records steps.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void RecordStep<TSolver, TTerm, TSink, T, TY, TC, TF>(T accept, ref LaneState<T, TY, TF> s, ref TSink sink, in TTerm term,
-        ref RkStages<TY> k, ref StepDense<T, TY> dense, int step, in TF fNew, T t0, T hReal, T tStop, in TY yEnd)
-        where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
-        where TTerm : struct, ITerm<T, TY, TC, TF>
-        where TSink : struct, ISaveSink<T, TY>
-        where T : struct, IScalar<T>
-        where TY : struct, IState<TY, T>
-        where TF : struct, IState<TF, T>
-    {
-        PrepareDense<TSolver, TTerm, T, TY, TC, TF>(ref dense, step, accept, ref s, term, ref k, fNew, t0, hReal);
-        sink.Step<TSolver, TTerm, TC, TF>(accept, s.Member, t0, tStop, s.Y, yEnd, k, dense.KEnd);
-    }
 
-    /// <summary>Stores every save time inside the accepted step, by dense interpolation.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void SaveInStep<TSolver, TTerm, TSink, T, TY, TC, TF>(T m, ref LaneState<T, TY, TF> s, ref TSink sink, in TTerm term,
-        ref RkStages<TY> k, ref StepDense<T, TY> dense, int step, in TF fNew, T tau, T hUse, T dir, T tauStop, in TY yEnd)
-        where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
-        where TTerm : struct, ITerm<T, TY, TC, TF>
-        where TSink : struct, ISaveSink<T, TY>
-        where T : struct, IScalar<T>
-        where TY : struct, IState<TY, T>
-        where TF : struct, IState<TF, T>
-    {
-        // A save at the step's end takes the end state itself; only saves strictly inside need the dense stages (save
-        // times increase, so an interior one, if any, comes first).
-        PrepareDense<TSolver, TTerm, T, TY, TC, TF>(ref dense, step, T.And(m, T.Less(s.NextSaveTau, tauStop)), ref s, term, ref k, fNew, dir * tau, dir * hUse);
-        TY kEnd = dense.KEnd;
-        T idx = s.SaveIndex;
-        T ts = s.NextSaveTau;
-        T safeH = T.Select(T.Less(T.Zero, hUse), hUse, T.One);
-        while (T.Any(m))
-        {
-            T theta = T.Min((ts - tau) / safeH, T.One);
-            TY y = TSolver.Interpolate(theta, s.Y, k, kEnd);
-            y = TY.Select(T.Equal(ts, tauStop), yEnd, y);
-            sink.Save(m, s.Member, idx, dir * ts, y);
-            idx = T.Select(m, idx + T.One, idx);
-            ts = sink.SaveTau(s.Member, idx);
-            m = T.And(m, T.LessEqual(ts, tauStop));
-        }
-        s.SaveIndex = idx;
-        s.NextSaveTau = ts;
-    }
 
     /// <summary>
     /// Finds θ ∈ (0, 1] where the event function changes sign along the dense interpolant, by bisection to
     /// double precision (events are rare; robustness beats speed here).
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T LocateEvent<TSolver, TTerm, TEvent, T, TY, TC, TF>(in TEvent ev, T crossing, T g0, T t0, T hReal, in TY y0, in RkStages<TY> k, in TY kEnd)
         where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
         where TTerm : struct, ITerm<T, TY, TC, TF>

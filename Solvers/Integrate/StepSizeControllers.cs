@@ -29,6 +29,12 @@ public interface IStepSizeController<T> where T : struct, IScalar<T>
     /// next step, and the lanes that failed because the step would fall below dtmin.
     /// </summary>
     void Adapt(T active, T errorMeanSquare, T h, out T accept, out T hNext, out T dtMinFailed);
+    /// <summary>
+    /// <see cref="Adapt"/> to be inlined into its caller (the same operations, so the same bits): the form GPU kernels
+    /// call through <see cref="InlineController{TCtl, T}"/>, where <see cref="Adapt"/> may be a JIT root of its own for
+    /// the host.
+    /// </summary>
+    void AdaptInline(T active, T errorMeanSquare, T h, out T accept, out T hNext, out T dtMinFailed);
     /// <summary>Forgets error history in the lanes of <paramref name="mask"/> (a new member starts there).</summary>
     void Reset(T mask);
     /// <summary>The first step of a member (its dt0, or the automatic choice) clamped to the controller's [dtmin, dtmax].</summary>
@@ -66,6 +72,10 @@ public struct ConstantStepSize<T> : IStepSizeController<T> where T : struct, ISc
         hNext = h;
         dtMinFailed = T.Zero;
     }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly void AdaptInline(T active, T errorMeanSquare, T h, out T accept, out T hNext, out T dtMinFailed)
+        => Adapt(active, errorMeanSquare, h, out accept, out hNext, out dtMinFailed);
     /// <inheritdoc/>
     public readonly void Reset(T mask) { }
     /// <inheritdoc/>
@@ -129,6 +139,11 @@ public struct PidController<T> : IStepSizeController<T> where T : struct, IScala
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public void Adapt(T active, T errorMeanSquare, T h, out T accept, out T hNext, out T dtMinFailed)
+        => AdaptInline(active, errorMeanSquare, h, out accept, out hNext, out dtMinFailed);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AdaptInline(T active, T errorMeanSquare, T h, out T accept, out T hNext, out T dtMinFailed)
     {
         // A NaN error compares false: rejected, and shrunk by factormin below.
         T finite = T.IsFinite(errorMeanSquare);
@@ -284,6 +299,9 @@ public struct TimedController<TCtl, T> : IStepSizeController<T>
     public void Adapt(T active, T errorMeanSquare, T h, out T accept, out T hNext, out T dtMinFailed)
         => _inner.Adapt(active, errorMeanSquare, h, out accept, out hNext, out dtMinFailed);
     /// <inheritdoc/>
+    public void AdaptInline(T active, T errorMeanSquare, T h, out T accept, out T hNext, out T dtMinFailed)
+        => _inner.AdaptInline(active, errorMeanSquare, h, out accept, out hNext, out dtMinFailed);
+    /// <inheritdoc/>
     public void Reset(T mask) => _inner.Reset(mask);
     /// <inheritdoc/>
     public readonly T ClampFirstStep(T h) => _inner.ClampFirstStep(h);
@@ -353,8 +371,55 @@ public struct MaxNormController<TCtl, T> : IStepSizeController<T>
     public void Adapt(T active, T errorMeanSquare, T h, out T accept, out T hNext, out T dtMinFailed)
         => _inner.Adapt(active, errorMeanSquare, h, out accept, out hNext, out dtMinFailed);
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AdaptInline(T active, T errorMeanSquare, T h, out T accept, out T hNext, out T dtMinFailed)
+        => _inner.AdaptInline(active, errorMeanSquare, h, out accept, out hNext, out dtMinFailed);
+    /// <inheritdoc/>
     public void Reset(T mask) => _inner.Reset(mask);
     /// <inheritdoc/>
+    public readonly T ClampFirstStep(T h) => _inner.ClampFirstStep(h);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly T Clip(T tau, T h, out T endsOnJump, out T nextTau) => _inner.Clip(tau, h, out endsOnJump, out nextTau);
+}
+
+/// <summary>
+/// <typeparamref name="TCtl"/> with its <see cref="IStepSizeController{T}.Adapt"/> always inlined into the caller: the
+/// controller GPU kernels run (see <see cref="RungeKutta.InlineTableau{TTab}"/> for why). Everything else is
+/// <typeparamref name="TCtl"/>'s, so results are bit for bit the same; blittable when <typeparamref name="TCtl"/> is.
+/// </summary>
+public struct InlineController<TCtl, T> : IStepSizeController<T>
+    where TCtl : struct, IStepSizeController<T>
+    where T : struct, IScalar<T>
+{
+    private TCtl _inner;
+
+    /// <summary>Wraps <paramref name="inner"/>.</summary>
+    public InlineController(TCtl inner) => _inner = inner;
+
+    /// <inheritdoc/>
+    public static bool Adaptive => TCtl.Adaptive;
+    /// <inheritdoc/>
+    public static bool PlainSteps => TCtl.PlainSteps;
+    /// <inheritdoc/>
+    public static bool MaxNorm => TCtl.MaxNorm;
+    /// <inheritdoc/>
+    public readonly T Rtol => _inner.Rtol;
+    /// <inheritdoc/>
+    public readonly T Atol => _inner.Atol;
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Adapt(T active, T errorMeanSquare, T h, out T accept, out T hNext, out T dtMinFailed)
+        => _inner.AdaptInline(active, errorMeanSquare, h, out accept, out hNext, out dtMinFailed);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AdaptInline(T active, T errorMeanSquare, T h, out T accept, out T hNext, out T dtMinFailed)
+        => _inner.AdaptInline(active, errorMeanSquare, h, out accept, out hNext, out dtMinFailed);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Reset(T mask) => _inner.Reset(mask);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly T ClampFirstStep(T h) => _inner.ClampFirstStep(h);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -110,6 +110,32 @@ public interface IExplicitRungeKutta : IButcherTableau
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>;
 
+    /// <summary>
+    /// <see cref="Step"/> to be inlined into its caller (the same operations, so the same bits): the form GPU kernels call
+    /// through <see cref="InlineTableau{TTab}"/>, where <see cref="Step"/>, <see cref="Advance"/> and
+    /// <see cref="PrepareDense"/> may be JIT roots of their own for the host.
+    /// </summary>
+    static abstract void StepInline<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError, bool wantStages,
+        ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>;
+
+    /// <summary><see cref="Advance"/> to be inlined (see <see cref="StepInline"/>).</summary>
+    static abstract void AdvanceInline<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>;
+
+    /// <summary><see cref="PrepareDense"/> to be inlined (see <see cref="StepInline"/>).</summary>
+    static abstract void PrepareDenseInline<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>;
+
     /// <summary>Dense output; see <see cref="ExplicitRungeKuttaEngine.Interpolate"/> for the contract.</summary>
     static abstract TY Interpolate<T, TY>(T theta, in TY y0, in RkStages<TY> k, in TY kEnd)
         where T : struct, IScalar<T>

@@ -85,6 +85,28 @@ public struct Euler : IExplicitRungeKutta
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StepInline<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError, bool wantStages,
+        ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TC control = term.Contr(t0, t0 + h);
+        TY k0 = term.Prod(f0, control);
+        fLast = f0;
+        TY yNew = y0;
+        yNew = term.ProdAdd(yNew, f0, control);
+        TY errNew = TY.Splat(T.Zero);
+        y1 = yNew;
+        err = errNew;
+        if (wantStages)
+        {
+            k.K0 = k0;
+        }
+    }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Advance<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast)
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where T : struct, IScalar<T>
@@ -99,7 +121,25 @@ public struct Euler : IExplicitRungeKutta
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AdvanceInline<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TC control = term.Contr(t0, t0 + h);
+        fLast = f0;
+        TY yNew = y0;
+        yNew = term.ProdAdd(yNew, f0, control);
+        y1 = yNew;
+    }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void PrepareDense<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
+        where TTerm : struct, ITerm<T, TY, TC, TF> where T : struct, IScalar<T> where TY : struct, IState<TY, T> where TF : struct, IState<TF, T> { }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void PrepareDenseInline<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
         where TTerm : struct, ITerm<T, TY, TC, TF> where T : struct, IScalar<T> where TY : struct, IState<TY, T> where TF : struct, IState<TF, T> { }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -214,6 +254,40 @@ public struct Heun : IExplicitRungeKutta
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StepInline<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError, bool wantStages,
+        ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TC control = term.Contr(t0, t0 + h);
+        TC c0 = term.ScaleControl(T.From(0.5), control);
+        TY k0 = term.Prod(f0, control);
+        TY ys1 = y0;
+        ys1 = term.ProdAdd(ys1, f0, control);
+        TF fs1 = term.Vf(T.Fma(T.From(1.0), h, t0), ys1);
+        TY k1 = term.Prod(fs1, control);
+        fLast = fs1;
+        TY yNew = y0;
+        yNew = term.ProdAdd(yNew, f0, c0);
+        yNew = term.ProdAdd(yNew, fs1, c0);
+        TY errNew = TY.Splat(T.Zero);
+        if (wantError)
+        {
+            errNew = TY.Fma(T.From(0.5), k0, errNew);
+            errNew = TY.Fma(T.From(-0.5), k1, errNew);
+        }
+        y1 = yNew;
+        err = errNew;
+        if (wantStages)
+        {
+            k.K0 = k0;
+            k.K1 = k1;
+        }
+    }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Advance<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast)
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where T : struct, IScalar<T>
@@ -233,7 +307,30 @@ public struct Heun : IExplicitRungeKutta
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AdvanceInline<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TC control = term.Contr(t0, t0 + h);
+        TC c0 = term.ScaleControl(T.From(0.5), control);
+        TY ys1 = y0;
+        ys1 = term.ProdAdd(ys1, f0, control);
+        TF fs1 = term.Vf(T.Fma(T.From(1.0), h, t0), ys1);
+        fLast = fs1;
+        TY yNew = y0;
+        yNew = term.ProdAdd(yNew, f0, c0);
+        yNew = term.ProdAdd(yNew, fs1, c0);
+        y1 = yNew;
+    }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void PrepareDense<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
+        where TTerm : struct, ITerm<T, TY, TC, TF> where T : struct, IScalar<T> where TY : struct, IState<TY, T> where TF : struct, IState<TF, T> { }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void PrepareDenseInline<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
         where TTerm : struct, ITerm<T, TY, TC, TF> where T : struct, IScalar<T> where TY : struct, IState<TY, T> where TF : struct, IState<TF, T> { }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -348,6 +445,39 @@ public struct Midpoint : IExplicitRungeKutta
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StepInline<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError, bool wantStages,
+        ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TC control = term.Contr(t0, t0 + h);
+        TC c0 = term.ScaleControl(T.From(0.5), control);
+        TY k0 = term.Prod(f0, control);
+        TY ys1 = y0;
+        ys1 = term.ProdAdd(ys1, f0, c0);
+        TF fs1 = term.Vf(T.Fma(T.From(0.5), h, t0), ys1);
+        TY k1 = term.Prod(fs1, control);
+        fLast = fs1;
+        TY yNew = y0;
+        yNew = term.ProdAdd(yNew, fs1, control);
+        TY errNew = TY.Splat(T.Zero);
+        if (wantError)
+        {
+            errNew = TY.Fma(T.From(1.0), k0, errNew);
+            errNew = TY.Fma(T.From(-1.0), k1, errNew);
+        }
+        y1 = yNew;
+        err = errNew;
+        if (wantStages)
+        {
+            k.K0 = k0;
+            k.K1 = k1;
+        }
+    }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Advance<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast)
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where T : struct, IScalar<T>
@@ -366,7 +496,29 @@ public struct Midpoint : IExplicitRungeKutta
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AdvanceInline<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TC control = term.Contr(t0, t0 + h);
+        TC c0 = term.ScaleControl(T.From(0.5), control);
+        TY ys1 = y0;
+        ys1 = term.ProdAdd(ys1, f0, c0);
+        TF fs1 = term.Vf(T.Fma(T.From(0.5), h, t0), ys1);
+        fLast = fs1;
+        TY yNew = y0;
+        yNew = term.ProdAdd(yNew, fs1, control);
+        y1 = yNew;
+    }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void PrepareDense<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
+        where TTerm : struct, ITerm<T, TY, TC, TF> where T : struct, IScalar<T> where TY : struct, IState<TY, T> where TF : struct, IState<TF, T> { }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void PrepareDenseInline<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
         where TTerm : struct, ITerm<T, TY, TC, TF> where T : struct, IScalar<T> where TY : struct, IState<TY, T> where TF : struct, IState<TF, T> { }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -484,6 +636,42 @@ public struct Ralston : IExplicitRungeKutta
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StepInline<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError, bool wantStages,
+        ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TC control = term.Contr(t0, t0 + h);
+        TC c0 = term.ScaleControl(T.From(0.25), control);
+        TC c1 = term.ScaleControl(T.From(0.6666666666666666), control);
+        TC c2 = term.ScaleControl(T.From(0.75), control);
+        TY k0 = term.Prod(f0, control);
+        TY ys1 = y0;
+        ys1 = term.ProdAdd(ys1, f0, c1);
+        TF fs1 = term.Vf(T.Fma(T.From(0.6666666666666666), h, t0), ys1);
+        TY k1 = term.Prod(fs1, control);
+        fLast = fs1;
+        TY yNew = y0;
+        yNew = term.ProdAdd(yNew, f0, c0);
+        yNew = term.ProdAdd(yNew, fs1, c2);
+        TY errNew = TY.Splat(T.Zero);
+        if (wantError)
+        {
+            errNew = TY.Fma(T.From(0.75), k0, errNew);
+            errNew = TY.Fma(T.From(-0.75), k1, errNew);
+        }
+        y1 = yNew;
+        err = errNew;
+        if (wantStages)
+        {
+            k.K0 = k0;
+            k.K1 = k1;
+        }
+    }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Advance<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast)
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where T : struct, IScalar<T>
@@ -505,7 +693,32 @@ public struct Ralston : IExplicitRungeKutta
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AdvanceInline<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TC control = term.Contr(t0, t0 + h);
+        TC c0 = term.ScaleControl(T.From(0.25), control);
+        TC c1 = term.ScaleControl(T.From(0.6666666666666666), control);
+        TC c2 = term.ScaleControl(T.From(0.75), control);
+        TY ys1 = y0;
+        ys1 = term.ProdAdd(ys1, f0, c1);
+        TF fs1 = term.Vf(T.Fma(T.From(0.6666666666666666), h, t0), ys1);
+        fLast = fs1;
+        TY yNew = y0;
+        yNew = term.ProdAdd(yNew, f0, c0);
+        yNew = term.ProdAdd(yNew, fs1, c2);
+        y1 = yNew;
+    }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void PrepareDense<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
+        where TTerm : struct, ITerm<T, TY, TC, TF> where T : struct, IScalar<T> where TY : struct, IState<TY, T> where TF : struct, IState<TF, T> { }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void PrepareDenseInline<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
         where TTerm : struct, ITerm<T, TY, TC, TF> where T : struct, IScalar<T> where TY : struct, IState<TY, T> where TF : struct, IState<TF, T> { }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -650,6 +863,49 @@ public struct Rk4 : IExplicitRungeKutta
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StepInline<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError, bool wantStages,
+        ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TC control = term.Contr(t0, t0 + h);
+        TC c0 = term.ScaleControl(T.From(0.16666666666666666), control);
+        TC c1 = term.ScaleControl(T.From(0.3333333333333333), control);
+        TC c2 = term.ScaleControl(T.From(0.5), control);
+        TY k0 = term.Prod(f0, control);
+        TY ys1 = y0;
+        ys1 = term.ProdAdd(ys1, f0, c2);
+        TF fs1 = term.Vf(T.Fma(T.From(0.5), h, t0), ys1);
+        TY k1 = term.Prod(fs1, control);
+        TY ys2 = y0;
+        ys2 = term.ProdAdd(ys2, fs1, c2);
+        TF fs2 = term.Vf(T.Fma(T.From(0.5), h, t0), ys2);
+        TY k2 = term.Prod(fs2, control);
+        TY ys3 = y0;
+        ys3 = term.ProdAdd(ys3, fs2, control);
+        TF fs3 = term.Vf(T.Fma(T.From(1.0), h, t0), ys3);
+        TY k3 = term.Prod(fs3, control);
+        fLast = fs3;
+        TY yNew = y0;
+        yNew = term.ProdAdd(yNew, f0, c0);
+        yNew = term.ProdAdd(yNew, fs1, c1);
+        yNew = term.ProdAdd(yNew, fs2, c1);
+        yNew = term.ProdAdd(yNew, fs3, c0);
+        TY errNew = TY.Splat(T.Zero);
+        y1 = yNew;
+        err = errNew;
+        if (wantStages)
+        {
+            k.K0 = k0;
+            k.K1 = k1;
+            k.K2 = k2;
+            k.K3 = k3;
+        }
+    }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Advance<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast)
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where T : struct, IScalar<T>
@@ -679,7 +935,40 @@ public struct Rk4 : IExplicitRungeKutta
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AdvanceInline<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TC control = term.Contr(t0, t0 + h);
+        TC c0 = term.ScaleControl(T.From(0.16666666666666666), control);
+        TC c1 = term.ScaleControl(T.From(0.3333333333333333), control);
+        TC c2 = term.ScaleControl(T.From(0.5), control);
+        TY ys1 = y0;
+        ys1 = term.ProdAdd(ys1, f0, c2);
+        TF fs1 = term.Vf(T.Fma(T.From(0.5), h, t0), ys1);
+        TY ys2 = y0;
+        ys2 = term.ProdAdd(ys2, fs1, c2);
+        TF fs2 = term.Vf(T.Fma(T.From(0.5), h, t0), ys2);
+        TY ys3 = y0;
+        ys3 = term.ProdAdd(ys3, fs2, control);
+        TF fs3 = term.Vf(T.Fma(T.From(1.0), h, t0), ys3);
+        fLast = fs3;
+        TY yNew = y0;
+        yNew = term.ProdAdd(yNew, f0, c0);
+        yNew = term.ProdAdd(yNew, fs1, c1);
+        yNew = term.ProdAdd(yNew, fs2, c1);
+        yNew = term.ProdAdd(yNew, fs3, c0);
+        y1 = yNew;
+    }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void PrepareDense<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
+        where TTerm : struct, ITerm<T, TY, TC, TF> where T : struct, IScalar<T> where TY : struct, IState<TY, T> where TF : struct, IState<TF, T> { }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void PrepareDenseInline<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
         where TTerm : struct, ITerm<T, TY, TC, TF> where T : struct, IScalar<T> where TY : struct, IState<TY, T> where TF : struct, IState<TF, T> { }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -826,6 +1115,51 @@ public struct Bosh3 : IExplicitRungeKutta
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StepInline<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError, bool wantStages,
+        ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TC control = term.Contr(t0, t0 + h);
+        TY k0 = term.Prod(f0, control);
+        TY ys1 = y0;
+        ys1 = TY.Fma(T.From(0.5), k0, ys1);
+        TF fs1 = term.Vf(T.Fma(T.From(0.5), h, t0), ys1);
+        TY k1 = term.Prod(fs1, control);
+        TY ys2 = y0;
+        ys2 = TY.Fma(T.From(0.75), k1, ys2);
+        TF fs2 = term.Vf(T.Fma(T.From(0.75), h, t0), ys2);
+        TY k2 = term.Prod(fs2, control);
+        TY ys3 = y0;
+        ys3 = TY.Fma(T.From(0.2222222222222222), k0, ys3);
+        ys3 = TY.Fma(T.From(0.3333333333333333), k1, ys3);
+        ys3 = TY.Fma(T.From(0.4444444444444444), k2, ys3);
+        TF fs3 = term.Vf(T.Fma(T.From(1.0), h, t0), ys3);
+        TY k3 = term.Prod(fs3, control);
+        fLast = fs3;
+        TY yNew = ys3;
+        TY errNew = TY.Splat(T.Zero);
+        if (wantError)
+        {
+            errNew = TY.Fma(T.From(-0.06944444444444445), k0, errNew);
+            errNew = TY.Fma(T.From(0.08333333333333333), k1, errNew);
+            errNew = TY.Fma(T.From(0.1111111111111111), k2, errNew);
+            errNew = TY.Fma(T.From(-0.125), k3, errNew);
+        }
+        y1 = yNew;
+        err = errNew;
+        if (wantStages)
+        {
+            k.K0 = k0;
+            k.K1 = k1;
+            k.K2 = k2;
+            k.K3 = k3;
+        }
+    }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Advance<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast)
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where T : struct, IScalar<T>
@@ -854,7 +1188,39 @@ public struct Bosh3 : IExplicitRungeKutta
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AdvanceInline<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TC control = term.Contr(t0, t0 + h);
+        TY k0 = term.Prod(f0, control);
+        TY ys1 = y0;
+        ys1 = TY.Fma(T.From(0.5), k0, ys1);
+        TF fs1 = term.Vf(T.Fma(T.From(0.5), h, t0), ys1);
+        TY k1 = term.Prod(fs1, control);
+        TY ys2 = y0;
+        ys2 = TY.Fma(T.From(0.75), k1, ys2);
+        TF fs2 = term.Vf(T.Fma(T.From(0.75), h, t0), ys2);
+        TY k2 = term.Prod(fs2, control);
+        TY ys3 = y0;
+        ys3 = TY.Fma(T.From(0.2222222222222222), k0, ys3);
+        ys3 = TY.Fma(T.From(0.3333333333333333), k1, ys3);
+        ys3 = TY.Fma(T.From(0.4444444444444444), k2, ys3);
+        TF fs3 = term.Vf(T.Fma(T.From(1.0), h, t0), ys3);
+        TY k3 = term.Prod(fs3, control);
+        fLast = fs3;
+        TY yNew = ys3;
+        y1 = yNew;
+    }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void PrepareDense<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
+        where TTerm : struct, ITerm<T, TY, TC, TF> where T : struct, IScalar<T> where TY : struct, IState<TY, T> where TF : struct, IState<TF, T> { }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void PrepareDenseInline<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
         where TTerm : struct, ITerm<T, TY, TC, TF> where T : struct, IScalar<T> where TY : struct, IState<TY, T> where TF : struct, IState<TF, T> { }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1053,6 +1419,80 @@ public struct Dopri5 : IExplicitRungeKutta
         }
     }
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StepInline<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError, bool wantStages,
+        ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TC control = term.Contr(t0, t0 + h);
+        TY k0 = term.Prod(f0, control);
+        TY ys1 = y0;
+        ys1 = TY.Fma(T.From(0.2), k0, ys1);
+        TF fs1 = term.Vf(T.Fma(T.From(0.2), h, t0), ys1);
+        TY k1 = term.Prod(fs1, control);
+        TY ys2 = y0;
+        ys2 = TY.Fma(T.From(0.075), k0, ys2);
+        ys2 = TY.Fma(T.From(0.225), k1, ys2);
+        TF fs2 = term.Vf(T.Fma(T.From(0.3), h, t0), ys2);
+        TY k2 = term.Prod(fs2, control);
+        TY ys3 = y0;
+        ys3 = TY.Fma(T.From(0.9777777777777777), k0, ys3);
+        ys3 = TY.Fma(T.From(-3.7333333333333334), k1, ys3);
+        ys3 = TY.Fma(T.From(3.5555555555555554), k2, ys3);
+        TF fs3 = term.Vf(T.Fma(T.From(0.8), h, t0), ys3);
+        TY k3 = term.Prod(fs3, control);
+        TY ys4 = y0;
+        ys4 = TY.Fma(T.From(2.9525986892242035), k0, ys4);
+        ys4 = TY.Fma(T.From(-11.595793324188385), k1, ys4);
+        ys4 = TY.Fma(T.From(9.822892851699436), k2, ys4);
+        ys4 = TY.Fma(T.From(-0.2908093278463649), k3, ys4);
+        TF fs4 = term.Vf(T.Fma(T.From(0.8888888888888888), h, t0), ys4);
+        TY k4 = term.Prod(fs4, control);
+        TY ys5 = y0;
+        ys5 = TY.Fma(T.From(2.8462752525252526), k0, ys5);
+        ys5 = TY.Fma(T.From(-10.757575757575758), k1, ys5);
+        ys5 = TY.Fma(T.From(8.906422717743473), k2, ys5);
+        ys5 = TY.Fma(T.From(0.2784090909090909), k3, ys5);
+        ys5 = TY.Fma(T.From(-0.2735313036020583), k4, ys5);
+        TF fs5 = term.Vf(T.Fma(T.From(1.0), h, t0), ys5);
+        TY k5 = term.Prod(fs5, control);
+        TY ys6 = y0;
+        ys6 = TY.Fma(T.From(0.09114583333333333), k0, ys6);
+        ys6 = TY.Fma(T.From(0.44923629829290207), k2, ys6);
+        ys6 = TY.Fma(T.From(0.6510416666666666), k3, ys6);
+        ys6 = TY.Fma(T.From(-0.322376179245283), k4, ys6);
+        ys6 = TY.Fma(T.From(0.13095238095238096), k5, ys6);
+        TF fs6 = term.Vf(T.Fma(T.From(1.0), h, t0), ys6);
+        TY k6 = term.Prod(fs6, control);
+        fLast = fs6;
+        TY yNew = ys6;
+        TY errNew = TY.Splat(T.Zero);
+        if (wantError)
+        {
+            errNew = TY.Fma(T.From(0.0012326388888888888), k0, errNew);
+            errNew = TY.Fma(T.From(-0.0042527702905061394), k2, errNew);
+            errNew = TY.Fma(T.From(0.03697916666666667), k3, errNew);
+            errNew = TY.Fma(T.From(-0.05086379716981132), k4, errNew);
+            errNew = TY.Fma(T.From(0.0419047619047619), k5, errNew);
+            errNew = TY.Fma(T.From(-0.025), k6, errNew);
+        }
+        y1 = yNew;
+        err = errNew;
+        if (wantStages)
+        {
+            k.K0 = k0;
+            k.K1 = k1;
+            k.K2 = k2;
+            k.K3 = k3;
+            k.K4 = k4;
+            k.K5 = k5;
+            k.K6 = k6;
+        }
+    }
+    /// <inheritdoc/>
     // Its own JIT root: inlined into the run loop it would exhaust the JIT inlining budget (measured).
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Advance<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast)
@@ -1106,8 +1546,86 @@ public struct Dopri5 : IExplicitRungeKutta
         y1 = yNew;
     }
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AdvanceInline<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TC control = term.Contr(t0, t0 + h);
+        TY k0 = term.Prod(f0, control);
+        TY ys1 = y0;
+        ys1 = TY.Fma(T.From(0.2), k0, ys1);
+        TF fs1 = term.Vf(T.Fma(T.From(0.2), h, t0), ys1);
+        TY k1 = term.Prod(fs1, control);
+        TY ys2 = y0;
+        ys2 = TY.Fma(T.From(0.075), k0, ys2);
+        ys2 = TY.Fma(T.From(0.225), k1, ys2);
+        TF fs2 = term.Vf(T.Fma(T.From(0.3), h, t0), ys2);
+        TY k2 = term.Prod(fs2, control);
+        TY ys3 = y0;
+        ys3 = TY.Fma(T.From(0.9777777777777777), k0, ys3);
+        ys3 = TY.Fma(T.From(-3.7333333333333334), k1, ys3);
+        ys3 = TY.Fma(T.From(3.5555555555555554), k2, ys3);
+        TF fs3 = term.Vf(T.Fma(T.From(0.8), h, t0), ys3);
+        TY k3 = term.Prod(fs3, control);
+        TY ys4 = y0;
+        ys4 = TY.Fma(T.From(2.9525986892242035), k0, ys4);
+        ys4 = TY.Fma(T.From(-11.595793324188385), k1, ys4);
+        ys4 = TY.Fma(T.From(9.822892851699436), k2, ys4);
+        ys4 = TY.Fma(T.From(-0.2908093278463649), k3, ys4);
+        TF fs4 = term.Vf(T.Fma(T.From(0.8888888888888888), h, t0), ys4);
+        TY k4 = term.Prod(fs4, control);
+        TY ys5 = y0;
+        ys5 = TY.Fma(T.From(2.8462752525252526), k0, ys5);
+        ys5 = TY.Fma(T.From(-10.757575757575758), k1, ys5);
+        ys5 = TY.Fma(T.From(8.906422717743473), k2, ys5);
+        ys5 = TY.Fma(T.From(0.2784090909090909), k3, ys5);
+        ys5 = TY.Fma(T.From(-0.2735313036020583), k4, ys5);
+        TF fs5 = term.Vf(T.Fma(T.From(1.0), h, t0), ys5);
+        TY k5 = term.Prod(fs5, control);
+        TY ys6 = y0;
+        ys6 = TY.Fma(T.From(0.09114583333333333), k0, ys6);
+        ys6 = TY.Fma(T.From(0.44923629829290207), k2, ys6);
+        ys6 = TY.Fma(T.From(0.6510416666666666), k3, ys6);
+        ys6 = TY.Fma(T.From(-0.322376179245283), k4, ys6);
+        ys6 = TY.Fma(T.From(0.13095238095238096), k5, ys6);
+        TF fs6 = term.Vf(T.Fma(T.From(1.0), h, t0), ys6);
+        TY k6 = term.Prod(fs6, control);
+        fLast = fs6;
+        TY yNew = ys6;
+        y1 = yNew;
+    }
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void PrepareDense<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TC control = term.Contr(t0, t0 + h);
+        TY yx0 = y0;
+        yx0 = TY.Fma(T.From(0.11612336096857857), k.K0, yx0);
+        yx0 = TY.Fma(T.From(0.2485883975500906), k.K2, yx0);
+        yx0 = TY.Fma(T.From(-0.11197818328832129), k.K3, yx0);
+        yx0 = TY.Fma(T.From(0.09034357663620032), k.K4, yx0);
+        yx0 = TY.Fma(T.From(-0.05332253121361709), k.K5, yx0);
+        yx0 = TY.Fma(T.From(0.04357871268040218), k.K6, yx0);
+        k.K7 = term.Prod(term.Vf(T.Fma(T.From(0.3333333333333333), h, t0), yx0), control);
+        TY yx1 = y0;
+        yx1 = TY.Fma(T.From(0.08593431775870183), k.K0, yx1);
+        yx1 = TY.Fma(T.From(0.4648873559874138), k.K2, yx1);
+        yx1 = TY.Fma(T.From(0.20148632288451768), k.K3, yx1);
+        yx1 = TY.Fma(T.From(-0.06487458374115784), k.K4, yx1);
+        yx1 = TY.Fma(T.From(0.009728615170862487), k.K5, yx1);
+        yx1 = TY.Fma(T.From(-0.030495361393671722), k.K6, yx1);
+        k.K8 = term.Prod(term.Vf(T.Fma(T.From(0.6666666666666666), h, t0), yx1), control);
+    }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void PrepareDenseInline<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where T : struct, IScalar<T>
         where TY : struct, IState<TY, T>
@@ -1340,6 +1858,82 @@ public struct Tsit5 : IExplicitRungeKutta
         }
     }
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StepInline<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError, bool wantStages,
+        ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TC control = term.Contr(t0, t0 + h);
+        TY k0 = term.Prod(f0, control);
+        TY ys1 = y0;
+        ys1 = TY.Fma(T.From(0.161), k0, ys1);
+        TF fs1 = term.Vf(T.Fma(T.From(0.161), h, t0), ys1);
+        TY k1 = term.Prod(fs1, control);
+        TY ys2 = y0;
+        ys2 = TY.Fma(T.From(-0.008480655492356989), k0, ys2);
+        ys2 = TY.Fma(T.From(0.335480655492357), k1, ys2);
+        TF fs2 = term.Vf(T.Fma(T.From(0.327), h, t0), ys2);
+        TY k2 = term.Prod(fs2, control);
+        TY ys3 = y0;
+        ys3 = TY.Fma(T.From(2.8971530571054935), k0, ys3);
+        ys3 = TY.Fma(T.From(-6.359448489975075), k1, ys3);
+        ys3 = TY.Fma(T.From(4.3622954328695815), k2, ys3);
+        TF fs3 = term.Vf(T.Fma(T.From(0.9), h, t0), ys3);
+        TY k3 = term.Prod(fs3, control);
+        TY ys4 = y0;
+        ys4 = TY.Fma(T.From(5.325864828439257), k0, ys4);
+        ys4 = TY.Fma(T.From(-11.748883564062828), k1, ys4);
+        ys4 = TY.Fma(T.From(7.4955393428898365), k2, ys4);
+        ys4 = TY.Fma(T.From(-0.09249506636175525), k3, ys4);
+        TF fs4 = term.Vf(T.Fma(T.From(0.9800255409045097), h, t0), ys4);
+        TY k4 = term.Prod(fs4, control);
+        TY ys5 = y0;
+        ys5 = TY.Fma(T.From(5.86145544294642), k0, ys5);
+        ys5 = TY.Fma(T.From(-12.92096931784711), k1, ys5);
+        ys5 = TY.Fma(T.From(8.159367898576159), k2, ys5);
+        ys5 = TY.Fma(T.From(-0.071584973281401), k3, ys5);
+        ys5 = TY.Fma(T.From(-0.028269050394068383), k4, ys5);
+        TF fs5 = term.Vf(T.Fma(T.From(1.0), h, t0), ys5);
+        TY k5 = term.Prod(fs5, control);
+        TY ys6 = y0;
+        ys6 = TY.Fma(T.From(0.09646076681806523), k0, ys6);
+        ys6 = TY.Fma(T.From(0.01), k1, ys6);
+        ys6 = TY.Fma(T.From(0.4798896504144996), k2, ys6);
+        ys6 = TY.Fma(T.From(1.379008574103742), k3, ys6);
+        ys6 = TY.Fma(T.From(-3.290069515436081), k4, ys6);
+        ys6 = TY.Fma(T.From(2.324710524099774), k5, ys6);
+        TF fs6 = term.Vf(T.Fma(T.From(1.0), h, t0), ys6);
+        TY k6 = term.Prod(fs6, control);
+        fLast = fs6;
+        TY yNew = ys6;
+        TY errNew = TY.Splat(T.Zero);
+        if (wantError)
+        {
+            errNew = TY.Fma(T.From(0.0017800110522257773), k0, errNew);
+            errNew = TY.Fma(T.From(0.0008164344596567463), k1, errNew);
+            errNew = TY.Fma(T.From(-0.007880878010261994), k2, errNew);
+            errNew = TY.Fma(T.From(0.1447110071732629), k3, errNew);
+            errNew = TY.Fma(T.From(-0.5823571654525552), k4, errNew);
+            errNew = TY.Fma(T.From(0.45808210592918686), k5, errNew);
+            errNew = TY.Fma(T.From(-0.015151515151515152), k6, errNew);
+        }
+        y1 = yNew;
+        err = errNew;
+        if (wantStages)
+        {
+            k.K0 = k0;
+            k.K1 = k1;
+            k.K2 = k2;
+            k.K3 = k3;
+            k.K4 = k4;
+            k.K5 = k5;
+            k.K6 = k6;
+        }
+    }
+    /// <inheritdoc/>
     // Its own JIT root: inlined into the run loop it would exhaust the JIT inlining budget (measured).
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Advance<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast)
@@ -1394,8 +1988,88 @@ public struct Tsit5 : IExplicitRungeKutta
         y1 = yNew;
     }
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AdvanceInline<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TC control = term.Contr(t0, t0 + h);
+        TY k0 = term.Prod(f0, control);
+        TY ys1 = y0;
+        ys1 = TY.Fma(T.From(0.161), k0, ys1);
+        TF fs1 = term.Vf(T.Fma(T.From(0.161), h, t0), ys1);
+        TY k1 = term.Prod(fs1, control);
+        TY ys2 = y0;
+        ys2 = TY.Fma(T.From(-0.008480655492356989), k0, ys2);
+        ys2 = TY.Fma(T.From(0.335480655492357), k1, ys2);
+        TF fs2 = term.Vf(T.Fma(T.From(0.327), h, t0), ys2);
+        TY k2 = term.Prod(fs2, control);
+        TY ys3 = y0;
+        ys3 = TY.Fma(T.From(2.8971530571054935), k0, ys3);
+        ys3 = TY.Fma(T.From(-6.359448489975075), k1, ys3);
+        ys3 = TY.Fma(T.From(4.3622954328695815), k2, ys3);
+        TF fs3 = term.Vf(T.Fma(T.From(0.9), h, t0), ys3);
+        TY k3 = term.Prod(fs3, control);
+        TY ys4 = y0;
+        ys4 = TY.Fma(T.From(5.325864828439257), k0, ys4);
+        ys4 = TY.Fma(T.From(-11.748883564062828), k1, ys4);
+        ys4 = TY.Fma(T.From(7.4955393428898365), k2, ys4);
+        ys4 = TY.Fma(T.From(-0.09249506636175525), k3, ys4);
+        TF fs4 = term.Vf(T.Fma(T.From(0.9800255409045097), h, t0), ys4);
+        TY k4 = term.Prod(fs4, control);
+        TY ys5 = y0;
+        ys5 = TY.Fma(T.From(5.86145544294642), k0, ys5);
+        ys5 = TY.Fma(T.From(-12.92096931784711), k1, ys5);
+        ys5 = TY.Fma(T.From(8.159367898576159), k2, ys5);
+        ys5 = TY.Fma(T.From(-0.071584973281401), k3, ys5);
+        ys5 = TY.Fma(T.From(-0.028269050394068383), k4, ys5);
+        TF fs5 = term.Vf(T.Fma(T.From(1.0), h, t0), ys5);
+        TY k5 = term.Prod(fs5, control);
+        TY ys6 = y0;
+        ys6 = TY.Fma(T.From(0.09646076681806523), k0, ys6);
+        ys6 = TY.Fma(T.From(0.01), k1, ys6);
+        ys6 = TY.Fma(T.From(0.4798896504144996), k2, ys6);
+        ys6 = TY.Fma(T.From(1.379008574103742), k3, ys6);
+        ys6 = TY.Fma(T.From(-3.290069515436081), k4, ys6);
+        ys6 = TY.Fma(T.From(2.324710524099774), k5, ys6);
+        TF fs6 = term.Vf(T.Fma(T.From(1.0), h, t0), ys6);
+        TY k6 = term.Prod(fs6, control);
+        fLast = fs6;
+        TY yNew = ys6;
+        y1 = yNew;
+    }
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void PrepareDense<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TC control = term.Contr(t0, t0 + h);
+        TY yx0 = y0;
+        yx0 = TY.Fma(T.From(0.12115212484275657), k.K0, yx0);
+        yx0 = TY.Fma(T.From(0.007614814814814814), k.K1, yx0);
+        yx0 = TY.Fma(T.From(0.24740977532480865), k.K2, yx0);
+        yx0 = TY.Fma(T.From(-0.45966952470124733), k.K3, yx0);
+        yx0 = TY.Fma(T.From(1.4867484941619684), k.K4, yx0);
+        yx0 = TY.Fma(T.From(-1.1193050671591502), k.K5, yx0);
+        yx0 = TY.Fma(T.From(0.04938271604938272), k.K6, yx0);
+        k.K7 = term.Prod(term.Vf(T.Fma(T.From(0.3333333333333333), h, t0), yx0), control);
+        TY yx1 = y0;
+        yx1 = TY.Fma(T.From(0.09352212368108426), k.K0, yx1);
+        yx1 = TY.Fma(T.From(0.012429629629629634), k.K1, yx1);
+        yx1 = TY.Fma(T.From(0.4784677551540122), k.K2, yx1);
+        yx1 = TY.Fma(T.From(0.20429756653388748), k.K3, yx1);
+        yx1 = TY.Fma(T.From(-0.0973590503072559), k.K4, yx1);
+        yx1 = TY.Fma(T.From(-0.024691358024691357), k.K6, yx1);
+        k.K8 = term.Prod(term.Vf(T.Fma(T.From(0.6666666666666666), h, t0), yx1), control);
+    }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void PrepareDenseInline<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where T : struct, IScalar<T>
         where TY : struct, IState<TY, T>
@@ -1754,6 +2428,159 @@ public struct Dopri8 : IExplicitRungeKutta
         }
     }
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StepInline<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError, bool wantStages,
+        ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TC control = term.Contr(t0, t0 + h);
+        TY k0 = term.Prod(f0, control);
+        TY ys1 = y0;
+        ys1 = TY.Fma(T.From(0.05555555555555555), k0, ys1);
+        TF fs1 = term.Vf(T.Fma(T.From(0.05555555555555555), h, t0), ys1);
+        TY k1 = term.Prod(fs1, control);
+        TY ys2 = y0;
+        ys2 = TY.Fma(T.From(0.020833333333333332), k0, ys2);
+        ys2 = TY.Fma(T.From(0.0625), k1, ys2);
+        TF fs2 = term.Vf(T.Fma(T.From(0.08333333333333333), h, t0), ys2);
+        TY k2 = term.Prod(fs2, control);
+        TY ys3 = y0;
+        ys3 = TY.Fma(T.From(0.03125), k0, ys3);
+        ys3 = TY.Fma(T.From(0.09375), k2, ys3);
+        TF fs3 = term.Vf(T.Fma(T.From(0.125), h, t0), ys3);
+        TY k3 = term.Prod(fs3, control);
+        TY ys4 = y0;
+        ys4 = TY.Fma(T.From(0.3125), k0, ys4);
+        ys4 = TY.Fma(T.From(-1.171875), k2, ys4);
+        ys4 = TY.Fma(T.From(1.171875), k3, ys4);
+        TF fs4 = term.Vf(T.Fma(T.From(0.3125), h, t0), ys4);
+        TY k4 = term.Prod(fs4, control);
+        TY ys5 = y0;
+        ys5 = TY.Fma(T.From(0.0375), k0, ys5);
+        ys5 = TY.Fma(T.From(0.1875), k3, ys5);
+        ys5 = TY.Fma(T.From(0.15), k4, ys5);
+        TF fs5 = term.Vf(T.Fma(T.From(0.375), h, t0), ys5);
+        TY k5 = term.Prod(fs5, control);
+        TY ys6 = y0;
+        ys6 = TY.Fma(T.From(0.04791013711111111), k0, ys6);
+        ys6 = TY.Fma(T.From(0.11224871277777777), k3, ys6);
+        ys6 = TY.Fma(T.From(-0.02550567377777778), k4, ys6);
+        ys6 = TY.Fma(T.From(0.012846823888888888), k5, ys6);
+        TF fs6 = term.Vf(T.Fma(T.From(0.1475), h, t0), ys6);
+        TY k6 = term.Prod(fs6, control);
+        TY ys7 = y0;
+        ys7 = TY.Fma(T.From(0.01691798978729228), k0, ys7);
+        ys7 = TY.Fma(T.From(0.3878482784860432), k3, ys7);
+        ys7 = TY.Fma(T.From(0.03597736985150033), k4, ys7);
+        ys7 = TY.Fma(T.From(0.19697021421566607), k5, ys7);
+        ys7 = TY.Fma(T.From(-0.17271385234050185), k6, ys7);
+        TF fs7 = term.Vf(T.Fma(T.From(0.465), h, t0), ys7);
+        TY k7 = term.Prod(fs7, control);
+        TY ys8 = y0;
+        ys8 = TY.Fma(T.From(0.0690957533591923), k0, ys8);
+        ys8 = TY.Fma(T.From(-0.6342479767288541), k3, ys8);
+        ys8 = TY.Fma(T.From(-0.16119757522460407), k4, ys8);
+        ys8 = TY.Fma(T.From(0.13865030945882525), k5, ys8);
+        ys8 = TY.Fma(T.From(0.9409286140357562), k6, ys8);
+        ys8 = TY.Fma(T.From(0.21163632648194397), k7, ys8);
+        TF fs8 = term.Vf(T.Fma(T.From(0.5648654513822595), h, t0), ys8);
+        TY k8 = term.Prod(fs8, control);
+        TY ys9 = y0;
+        ys9 = TY.Fma(T.From(0.1835569968390454), k0, ys9);
+        ys9 = TY.Fma(T.From(-2.4687680843155926), k3, ys9);
+        ys9 = TY.Fma(T.From(-0.29128688781630047), k4, ys9);
+        ys9 = TY.Fma(T.From(-0.026473020233117376), k5, ys9);
+        ys9 = TY.Fma(T.From(2.8478387641928005), k6, ys9);
+        ys9 = TY.Fma(T.From(0.2813873314698498), k7, ys9);
+        ys9 = TY.Fma(T.From(0.12374489986331466), k8, ys9);
+        TF fs9 = term.Vf(T.Fma(T.From(0.65), h, t0), ys9);
+        TY k9 = term.Prod(fs9, control);
+        TY ys10 = y0;
+        ys10 = TY.Fma(T.From(-1.2154248173958881), k0, ys10);
+        ys10 = TY.Fma(T.From(16.672608665945774), k3, ys10);
+        ys10 = TY.Fma(T.From(0.915741828416818), k4, ys10);
+        ys10 = TY.Fma(T.From(-6.056605804357471), k5, ys10);
+        ys10 = TY.Fma(T.From(-16.00357359415618), k6, ys10);
+        ys10 = TY.Fma(T.From(14.849303086297663), k7, ys10);
+        ys10 = TY.Fma(T.From(-13.371575735289849), k8, ys10);
+        ys10 = TY.Fma(T.From(5.134182648179638), k9, ys10);
+        TF fs10 = term.Vf(T.Fma(T.From(0.9246562776405044), h, t0), ys10);
+        TY k10 = term.Prod(fs10, control);
+        TY ys11 = y0;
+        ys11 = TY.Fma(T.From(0.25886091643826425), k0, ys11);
+        ys11 = TY.Fma(T.From(-4.774485785489205), k3, ys11);
+        ys11 = TY.Fma(T.From(-0.4350930137770325), k4, ys11);
+        ys11 = TY.Fma(T.From(-3.0494833320722416), k5, ys11);
+        ys11 = TY.Fma(T.From(5.5779200399360995), k6, ys11);
+        ys11 = TY.Fma(T.From(6.15583158986104), k7, ys11);
+        ys11 = TY.Fma(T.From(-5.062104586736939), k8, ys11);
+        ys11 = TY.Fma(T.From(2.193926173180679), k9, ys11);
+        ys11 = TY.Fma(T.From(0.13462799865933495), k10, ys11);
+        TF fs11 = term.Vf(T.Fma(T.From(1.0), h, t0), ys11);
+        TY k11 = term.Prod(fs11, control);
+        TY ys12 = y0;
+        ys12 = TY.Fma(T.From(0.8224275996265075), k0, ys12);
+        ys12 = TY.Fma(T.From(-11.658673257277664), k3, ys12);
+        ys12 = TY.Fma(T.From(-0.7576221166909362), k4, ys12);
+        ys12 = TY.Fma(T.From(0.7139735881595816), k5, ys12);
+        ys12 = TY.Fma(T.From(12.075774986890057), k6, ys12);
+        ys12 = TY.Fma(T.From(-2.127659113920403), k7, ys12);
+        ys12 = TY.Fma(T.From(1.9901662070489554), k8, ys12);
+        ys12 = TY.Fma(T.From(-0.23428647154404028), k9, ys12);
+        ys12 = TY.Fma(T.From(0.17589857770794226), k10, ys12);
+        TF fs12 = term.Vf(T.Fma(T.From(1.0), h, t0), ys12);
+        TY k12 = term.Prod(fs12, control);
+        TY ys13 = y0;
+        ys13 = TY.Fma(T.From(0.041747491141530244), k0, ys13);
+        ys13 = TY.Fma(T.From(-0.05545232861123931), k5, ys13);
+        ys13 = TY.Fma(T.From(0.2393128072011801), k6, ys13);
+        ys13 = TY.Fma(T.From(0.703510669403443), k7, ys13);
+        ys13 = TY.Fma(T.From(-0.7597596138144609), k8, ys13);
+        ys13 = TY.Fma(T.From(0.6605630309222863), k9, ys13);
+        ys13 = TY.Fma(T.From(0.15818748251012332), k10, ys13);
+        ys13 = TY.Fma(T.From(-0.2381095387528628), k11, ys13);
+        ys13 = TY.Fma(T.From(0.25), k12, ys13);
+        TF fs13 = term.Vf(T.Fma(T.From(1.0), h, t0), ys13);
+        TY k13 = term.Prod(fs13, control);
+        fLast = fs13;
+        TY yNew = ys13;
+        TY errNew = TY.Splat(T.Zero);
+        if (wantError)
+        {
+            errNew = TY.Fma(T.From(0.012194277465176748), k0, errNew);
+            errNew = TY.Fma(T.From(0.7731539478765578), k5, errNew);
+            errNew = TY.Fma(T.From(-0.07192809284993823), k6, errNew);
+            errNew = TY.Fma(T.From(-1.763834521196444), k7, errNew);
+            errNew = TY.Fma(T.From(1.787182038027448), k8, errNew);
+            errNew = TY.Fma(T.From(-0.7829855527544889), k9, errNew);
+            errNew = TY.Fma(T.From(0.07877188662899605), k10, errNew);
+            errNew = TY.Fma(T.From(-0.28255398319730723), k11, errNew);
+            errNew = TY.Fma(T.From(0.25), k12, errNew);
+        }
+        y1 = yNew;
+        err = errNew;
+        if (wantStages)
+        {
+            k.K0 = k0;
+            k.K1 = k1;
+            k.K2 = k2;
+            k.K3 = k3;
+            k.K4 = k4;
+            k.K5 = k5;
+            k.K6 = k6;
+            k.K7 = k7;
+            k.K8 = k8;
+            k.K9 = k9;
+            k.K10 = k10;
+            k.K11 = k11;
+            k.K12 = k12;
+            k.K13 = k13;
+        }
+    }
+    /// <inheritdoc/>
     // Its own JIT root: inlined into the run loop it would exhaust the JIT inlining budget (measured).
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Advance<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast)
@@ -1876,8 +2703,235 @@ public struct Dopri8 : IExplicitRungeKutta
         y1 = yNew;
     }
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AdvanceInline<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TC control = term.Contr(t0, t0 + h);
+        TY k0 = term.Prod(f0, control);
+        TY ys1 = y0;
+        ys1 = TY.Fma(T.From(0.05555555555555555), k0, ys1);
+        TF fs1 = term.Vf(T.Fma(T.From(0.05555555555555555), h, t0), ys1);
+        TY k1 = term.Prod(fs1, control);
+        TY ys2 = y0;
+        ys2 = TY.Fma(T.From(0.020833333333333332), k0, ys2);
+        ys2 = TY.Fma(T.From(0.0625), k1, ys2);
+        TF fs2 = term.Vf(T.Fma(T.From(0.08333333333333333), h, t0), ys2);
+        TY k2 = term.Prod(fs2, control);
+        TY ys3 = y0;
+        ys3 = TY.Fma(T.From(0.03125), k0, ys3);
+        ys3 = TY.Fma(T.From(0.09375), k2, ys3);
+        TF fs3 = term.Vf(T.Fma(T.From(0.125), h, t0), ys3);
+        TY k3 = term.Prod(fs3, control);
+        TY ys4 = y0;
+        ys4 = TY.Fma(T.From(0.3125), k0, ys4);
+        ys4 = TY.Fma(T.From(-1.171875), k2, ys4);
+        ys4 = TY.Fma(T.From(1.171875), k3, ys4);
+        TF fs4 = term.Vf(T.Fma(T.From(0.3125), h, t0), ys4);
+        TY k4 = term.Prod(fs4, control);
+        TY ys5 = y0;
+        ys5 = TY.Fma(T.From(0.0375), k0, ys5);
+        ys5 = TY.Fma(T.From(0.1875), k3, ys5);
+        ys5 = TY.Fma(T.From(0.15), k4, ys5);
+        TF fs5 = term.Vf(T.Fma(T.From(0.375), h, t0), ys5);
+        TY k5 = term.Prod(fs5, control);
+        TY ys6 = y0;
+        ys6 = TY.Fma(T.From(0.04791013711111111), k0, ys6);
+        ys6 = TY.Fma(T.From(0.11224871277777777), k3, ys6);
+        ys6 = TY.Fma(T.From(-0.02550567377777778), k4, ys6);
+        ys6 = TY.Fma(T.From(0.012846823888888888), k5, ys6);
+        TF fs6 = term.Vf(T.Fma(T.From(0.1475), h, t0), ys6);
+        TY k6 = term.Prod(fs6, control);
+        TY ys7 = y0;
+        ys7 = TY.Fma(T.From(0.01691798978729228), k0, ys7);
+        ys7 = TY.Fma(T.From(0.3878482784860432), k3, ys7);
+        ys7 = TY.Fma(T.From(0.03597736985150033), k4, ys7);
+        ys7 = TY.Fma(T.From(0.19697021421566607), k5, ys7);
+        ys7 = TY.Fma(T.From(-0.17271385234050185), k6, ys7);
+        TF fs7 = term.Vf(T.Fma(T.From(0.465), h, t0), ys7);
+        TY k7 = term.Prod(fs7, control);
+        TY ys8 = y0;
+        ys8 = TY.Fma(T.From(0.0690957533591923), k0, ys8);
+        ys8 = TY.Fma(T.From(-0.6342479767288541), k3, ys8);
+        ys8 = TY.Fma(T.From(-0.16119757522460407), k4, ys8);
+        ys8 = TY.Fma(T.From(0.13865030945882525), k5, ys8);
+        ys8 = TY.Fma(T.From(0.9409286140357562), k6, ys8);
+        ys8 = TY.Fma(T.From(0.21163632648194397), k7, ys8);
+        TF fs8 = term.Vf(T.Fma(T.From(0.5648654513822595), h, t0), ys8);
+        TY k8 = term.Prod(fs8, control);
+        TY ys9 = y0;
+        ys9 = TY.Fma(T.From(0.1835569968390454), k0, ys9);
+        ys9 = TY.Fma(T.From(-2.4687680843155926), k3, ys9);
+        ys9 = TY.Fma(T.From(-0.29128688781630047), k4, ys9);
+        ys9 = TY.Fma(T.From(-0.026473020233117376), k5, ys9);
+        ys9 = TY.Fma(T.From(2.8478387641928005), k6, ys9);
+        ys9 = TY.Fma(T.From(0.2813873314698498), k7, ys9);
+        ys9 = TY.Fma(T.From(0.12374489986331466), k8, ys9);
+        TF fs9 = term.Vf(T.Fma(T.From(0.65), h, t0), ys9);
+        TY k9 = term.Prod(fs9, control);
+        TY ys10 = y0;
+        ys10 = TY.Fma(T.From(-1.2154248173958881), k0, ys10);
+        ys10 = TY.Fma(T.From(16.672608665945774), k3, ys10);
+        ys10 = TY.Fma(T.From(0.915741828416818), k4, ys10);
+        ys10 = TY.Fma(T.From(-6.056605804357471), k5, ys10);
+        ys10 = TY.Fma(T.From(-16.00357359415618), k6, ys10);
+        ys10 = TY.Fma(T.From(14.849303086297663), k7, ys10);
+        ys10 = TY.Fma(T.From(-13.371575735289849), k8, ys10);
+        ys10 = TY.Fma(T.From(5.134182648179638), k9, ys10);
+        TF fs10 = term.Vf(T.Fma(T.From(0.9246562776405044), h, t0), ys10);
+        TY k10 = term.Prod(fs10, control);
+        TY ys11 = y0;
+        ys11 = TY.Fma(T.From(0.25886091643826425), k0, ys11);
+        ys11 = TY.Fma(T.From(-4.774485785489205), k3, ys11);
+        ys11 = TY.Fma(T.From(-0.4350930137770325), k4, ys11);
+        ys11 = TY.Fma(T.From(-3.0494833320722416), k5, ys11);
+        ys11 = TY.Fma(T.From(5.5779200399360995), k6, ys11);
+        ys11 = TY.Fma(T.From(6.15583158986104), k7, ys11);
+        ys11 = TY.Fma(T.From(-5.062104586736939), k8, ys11);
+        ys11 = TY.Fma(T.From(2.193926173180679), k9, ys11);
+        ys11 = TY.Fma(T.From(0.13462799865933495), k10, ys11);
+        TF fs11 = term.Vf(T.Fma(T.From(1.0), h, t0), ys11);
+        TY k11 = term.Prod(fs11, control);
+        TY ys12 = y0;
+        ys12 = TY.Fma(T.From(0.8224275996265075), k0, ys12);
+        ys12 = TY.Fma(T.From(-11.658673257277664), k3, ys12);
+        ys12 = TY.Fma(T.From(-0.7576221166909362), k4, ys12);
+        ys12 = TY.Fma(T.From(0.7139735881595816), k5, ys12);
+        ys12 = TY.Fma(T.From(12.075774986890057), k6, ys12);
+        ys12 = TY.Fma(T.From(-2.127659113920403), k7, ys12);
+        ys12 = TY.Fma(T.From(1.9901662070489554), k8, ys12);
+        ys12 = TY.Fma(T.From(-0.23428647154404028), k9, ys12);
+        ys12 = TY.Fma(T.From(0.17589857770794226), k10, ys12);
+        TF fs12 = term.Vf(T.Fma(T.From(1.0), h, t0), ys12);
+        TY k12 = term.Prod(fs12, control);
+        TY ys13 = y0;
+        ys13 = TY.Fma(T.From(0.041747491141530244), k0, ys13);
+        ys13 = TY.Fma(T.From(-0.05545232861123931), k5, ys13);
+        ys13 = TY.Fma(T.From(0.2393128072011801), k6, ys13);
+        ys13 = TY.Fma(T.From(0.703510669403443), k7, ys13);
+        ys13 = TY.Fma(T.From(-0.7597596138144609), k8, ys13);
+        ys13 = TY.Fma(T.From(0.6605630309222863), k9, ys13);
+        ys13 = TY.Fma(T.From(0.15818748251012332), k10, ys13);
+        ys13 = TY.Fma(T.From(-0.2381095387528628), k11, ys13);
+        ys13 = TY.Fma(T.From(0.25), k12, ys13);
+        TF fs13 = term.Vf(T.Fma(T.From(1.0), h, t0), ys13);
+        TY k13 = term.Prod(fs13, control);
+        fLast = fs13;
+        TY yNew = ys13;
+        y1 = yNew;
+    }
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void PrepareDense<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        TC control = term.Contr(t0, t0 + h);
+        TY yx0 = y0;
+        yx0 = TY.Fma(T.From(0.04694156470786626), k.K0, yx0);
+        yx0 = TY.Fma(T.From(-0.03040595035027044), k.K5, yx0);
+        yx0 = TY.Fma(T.From(0.20211674849956845), k.K6, yx0);
+        yx0 = TY.Fma(T.From(0.05459111737141025), k.K7, yx0);
+        yx0 = TY.Fma(T.From(-0.030992865981180784), k.K8, yx0);
+        yx0 = TY.Fma(T.From(0.008190780883064228), k.K9, yx0);
+        yx0 = TY.Fma(T.From(-0.0010528838505821925), k.K10, yx0);
+        yx0 = TY.Fma(T.From(0.04099275828751303), k.K11, yx0);
+        yx0 = TY.Fma(T.From(-0.03911724359569668), k.K12, yx0);
+        yx0 = TY.Fma(T.From(-0.001264025971691951), k.K13, yx0);
+        k.K14 = term.Prod(term.Vf(T.Fma(T.From(0.25), h, t0), yx0), control);
+        TY yx1 = y0;
+        yx1 = TY.Fma(T.From(0.04103130360739393), k.K0, yx1);
+        yx1 = TY.Fma(T.From(0.05100562801991382), k.K5, yx1);
+        yx1 = TY.Fma(T.From(0.2388930677412202), k.K6, yx1);
+        yx1 = TY.Fma(T.From(0.3096870143996103), k.K7, yx1);
+        yx1 = TY.Fma(T.From(-0.2172325471755352), k.K8, yx1);
+        yx1 = TY.Fma(T.From(0.07833405679331928), k.K9, yx1);
+        yx1 = TY.Fma(T.From(-0.0018614369715579948), k.K10, yx1);
+        yx1 = TY.Fma(T.From(0.007072844202678841), k.K11, yx1);
+        yx1 = TY.Fma(T.From(0.00690847373200576), k.K12, yx1);
+        yx1 = TY.Fma(T.From(-0.013838404349047373), k.K13, yx1);
+        k.K15 = term.Prod(term.Vf(T.Fma(T.From(0.5), h, t0), yx1), control);
+        TY yx2 = y0;
+        yx2 = TY.Fma(T.From(0.039012946224739276), k.K0, yx2);
+        yx2 = TY.Fma(T.From(-0.05287586153728361), k.K5, yx2);
+        yx2 = TY.Fma(T.From(0.24991049297003798), k.K6, yx2);
+        yx2 = TY.Fma(T.From(0.5426893698754757), k.K7, yx2);
+        yx2 = TY.Fma(T.From(-0.3179857441603534), k.K8, yx2);
+        yx2 = TY.Fma(T.From(0.21166764375044322), k.K9, yx2);
+        yx2 = TY.Fma(T.From(-0.008304454582221706), k.K10, yx2);
+        yx2 = TY.Fma(T.From(0.01784481210244119), k.K11, yx2);
+        yx2 = TY.Fma(T.From(-0.040436257698296174), k.K12, yx2);
+        yx2 = TY.Fma(T.From(0.025143719721690553), k.K13, yx2);
+        k.K16 = term.Prod(term.Vf(T.Fma(T.From(0.6666666666666666), h, t0), yx2), control);
+        TY yx3 = y0;
+        yx3 = TY.Fma(T.From(0.10066490734595782), k.K0, yx3);
+        yx3 = TY.Fma(T.From(0.035968598430394266), k.K5, yx3);
+        yx3 = TY.Fma(T.From(-0.15522785926297347), k.K6, yx3);
+        yx3 = TY.Fma(T.From(-0.4563251606018493), k.K7, yx3);
+        yx3 = TY.Fma(T.From(0.49281047590461197), k.K8, yx3);
+        yx3 = TY.Fma(T.From(-0.4284676043774318), k.K9, yx3);
+        yx3 = TY.Fma(T.From(-0.10260672865536641), k.K10, yx3);
+        yx3 = TY.Fma(T.From(0.15444737121665694), k.K11, yx3);
+        yx3 = TY.Fma(T.From(-0.16216), k.K12, yx3);
+        yx3 = TY.Fma(T.From(0.06084266666666667), kEnd, yx3);
+        yx3 = TY.Fma(T.From(0.45438293333333335), k.K14, yx3);
+        yx3 = TY.Fma(T.From(-0.196608), k.K15, yx3);
+        yx3 = TY.Fma(T.From(0.40227840000000004), k.K16, yx3);
+        k.K17 = term.Prod(term.Vf(T.Fma(T.From(0.2), h, t0), yx3), control);
+        TY yx4 = y0;
+        yx4 = TY.Fma(T.From(0.0944012845355365), k.K0, yx4);
+        yx4 = TY.Fma(T.From(0.028391592248954524), k.K5, yx4);
+        yx4 = TY.Fma(T.From(-0.1225281572870042), k.K6, yx4);
+        yx4 = TY.Fma(T.From(-0.3601974627345628), k.K7, yx4);
+        yx4 = TY.Fma(T.From(0.388996922273004), k.K8, yx4);
+        yx4 = TY.Fma(T.From(-0.3382082718322106), k.K9, yx4);
+        yx4 = TY.Fma(T.From(-0.08099199104518315), k.K10, yx4);
+        yx4 = TY.Fma(T.From(0.12191208384146575), k.K11, yx4);
+        yx4 = TY.Fma(T.From(-0.128), k.K12, yx4);
+        yx4 = TY.Fma(T.From(0.048383999999999996), kEnd, yx4);
+        yx4 = TY.Fma(T.From(0.5505024), k.K14, yx4);
+        yx4 = TY.Fma(T.From(-0.11059199999999998), k.K15, yx4);
+        yx4 = TY.Fma(T.From(0.30792959999999997), k.K16, yx4);
+        k.K18 = term.Prod(term.Vf(T.Fma(T.From(0.4), h, t0), yx4), control);
+        TY yx5 = y0;
+        yx5 = TY.Fma(T.From(0.09329619556261919), k.K0, yx5);
+        yx5 = TY.Fma(T.From(0.027309162794463136), k.K5, yx5);
+        yx5 = TY.Fma(T.From(-0.11785677129043717), k.K6, yx5);
+        yx5 = TY.Fma(T.From(-0.34646493446780763), k.K7, yx5);
+        yx5 = TY.Fma(T.From(0.3741664146113457), k.K8, yx5);
+        yx5 = TY.Fma(T.From(-0.3253140814686076), k.K9, yx5);
+        yx5 = TY.Fma(T.From(-0.07790417138658554), k.K10, yx5);
+        yx5 = TY.Fma(T.From(0.11726418564500987), k.K11, yx5);
+        yx5 = TY.Fma(T.From(-0.12312), k.K12, yx5);
+        yx5 = TY.Fma(T.From(0.046464), kEnd, yx5);
+        yx5 = TY.Fma(T.From(0.5505024), k.K14, yx5);
+        yx5 = TY.Fma(T.From(0.07372799999999999), k.K15, yx5);
+        yx5 = TY.Fma(T.From(0.30792959999999997), k.K16, yx5);
+        k.K19 = term.Prod(term.Vf(T.Fma(T.From(0.6), h, t0), yx5), control);
+        TY yx6 = y0;
+        yx6 = TY.Fma(T.From(0.08377912519563606), k.K0, yx6);
+        yx6 = TY.Fma(T.From(0.012492300589539979), k.K5, yx6);
+        yx6 = TY.Fma(T.From(-0.053912389206281795), k.K6, yx6);
+        yx6 = TY.Fma(T.From(-0.15848688360320748), k.K7, yx6);
+        yx6 = TY.Fma(T.From(0.17115864580012158), k.K8, yx6);
+        yx6 = TY.Fma(T.From(-0.14881163960617252), k.K9, yx6);
+        yx6 = TY.Fma(T.From(-0.03563647605988055), k.K10, yx6);
+        yx6 = TY.Fma(T.From(0.05364131689024488), k.K11, yx6);
+        yx6 = TY.Fma(T.From(-0.056319999999999946), k.K12, yx6);
+        yx6 = TY.Fma(T.From(0.026282666666666652), kEnd, yx6);
+        yx6 = TY.Fma(T.From(0.45438293333333324), k.K14, yx6);
+        yx6 = TY.Fma(T.From(0.04915199999999998), k.K15, yx6);
+        yx6 = TY.Fma(T.From(0.4022784), k.K16, yx6);
+        k.K20 = term.Prod(term.Vf(T.Fma(T.From(0.8), h, t0), yx6), control);
+    }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void PrepareDenseInline<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
         where TTerm : struct, ITerm<T, TY, TC, TF>
         where T : struct, IScalar<T>
         where TY : struct, IState<TY, T>

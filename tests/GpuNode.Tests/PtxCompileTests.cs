@@ -51,6 +51,34 @@ public sealed partial class PtxCompileTests(ITestOutputHelper output)
     }
 
     [Theory]
+    [InlineData("tsit5-lorenz-pid")]
+    [InlineData("dopri5-lorenz-pid")]
+    [InlineData("rk4-lorenz-constant")]
+    public void OdeKernels_KeepTheirStateInRegisters_NoCallsAndNoStackFrame(string name)
+    {
+        // Integrator.RunInline: any call left in the kernel that takes the lane state, stages or controller by
+        // reference (a NoInlining JIT root, even in a branch a static property makes dead) makes ILGPU keep them in
+        // local memory — a 1,288-byte stack frame and 2.4x slower adaptive kernels on the H200 (bench/README.md).
+        var shipped = ShippedKernels.All.Single(k => k.Name == name);
+        string ptx = PtxCompiler.Compile(shipped.Kernel, LaunchBounds.None);
+        Assert.DoesNotContain(".func", ptx);
+        string file = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"diffrax-regs-{name}-{Environment.ProcessId}.ptx");
+        File.WriteAllText(file, ptx);
+        try
+        {
+            var (code, text) = Ptxas.Run(Ptxas.Path(), $"-v -arch=sm_90 \"{file}\" -o \"{file}.cubin\"");
+            Assert.True(code == 0, text);
+            output.WriteLine(string.Join(" | ", text.Split('\n').Where(l => l.Contains("stack") || l.Contains("registers")).Select(l => l.Trim())));
+            Assert.Contains("0 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads", text);
+        }
+        finally
+        {
+            File.Delete(file);
+            File.Delete(file + ".cubin");
+        }
+    }
+
+    [Theory]
     [InlineData(256, 4, 64)]
     [InlineData(256, 3, 80)]
     [InlineData(128, 4, 128)]

@@ -94,7 +94,9 @@ public sealed class SdeKernelTests(CpuAcceleratorFixture fx, ITestOutputHelper o
         Assert.Equal(LaunchBounds.None, LaunchBounds.Parse("none"));
         Assert.Equal(new LaunchBounds(256, 4), LaunchBounds.Parse("256,4"));
         Assert.Equal("256,4", LaunchBounds.ConstantSteps.ToString());
-        Assert.Equal("tsit5-lorenz-pid none, dopri5-lorenz-pid none, rk4-lorenz-constant 256,4, em-gbm-constant 256,4",
+        Assert.Equal(LaunchBounds.None, LaunchBounds.For(fx.Accelerator, constantSteps: false, requested: null));
+        Assert.Equal("128,3", LaunchBounds.Adaptive.ToString());
+        Assert.Equal("tsit5-lorenz-pid 128,3, dopri5-lorenz-pid 128,3, rk4-lorenz-constant 256,4, em-gbm-constant 256,4",
             string.Join(", ", ShippedKernels.All.Select(k => $"{k.Name} {k.Bounds}")));
     }
 

@@ -199,6 +199,16 @@ public class TableauTests(ITestOutputHelper output)
             => ExplicitRungeKuttaEngine.PrepareDense<BrokenWeights, TTerm, T, TY, TC, TF>(term, t0, h, y0, ref k, kEnd);
         public static TY Interpolate<T, TY>(T theta, in TY y0, in RkStages<TY> k, in TY kEnd) where T : struct, IScalar<T> where TY : struct, IState<TY, T>
             => ExplicitRungeKuttaEngine.Interpolate<BrokenWeights, T, TY>(theta, y0, k, kEnd);
+        public static void StepInline<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError, bool wantStages,
+            ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)
+            where TTerm : struct, ITerm<T, TY, TC, TF> where T : struct, IScalar<T> where TY : struct, IState<TY, T> where TF : struct, IState<TF, T>
+            => Step<TTerm, T, TY, TC, TF>(term, t0, h, y0, f0, wantError, wantStages, ref k, out y1, out err, out fLast);
+        public static void AdvanceInline<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, in TF f0, out TY y1, out TF fLast)
+            where TTerm : struct, ITerm<T, TY, TC, TF> where T : struct, IScalar<T> where TY : struct, IState<TY, T> where TF : struct, IState<TF, T>
+            => Advance<TTerm, T, TY, TC, TF>(term, t0, h, y0, f0, out y1, out fLast);
+        public static void PrepareDenseInline<TTerm, T, TY, TC, TF>(in TTerm term, T t0, T h, in TY y0, ref RkStages<TY> k, in TY kEnd)
+            where TTerm : struct, ITerm<T, TY, TC, TF> where T : struct, IScalar<T> where TY : struct, IState<TY, T> where TF : struct, IState<TF, T>
+            => PrepareDense<TTerm, T, TY, TC, TF>(term, t0, h, y0, ref k, kEnd);
     }
 
     /// <summary>Row 1 of A sums to 0.5 while c₁ = 1.</summary>
