@@ -61,6 +61,23 @@ public class GeneratedStepTests
         foreach (double theta in new[] { 0.0, 0.3, 0.77, 1.0 })
             AssertSame(ExplicitRungeKuttaEngine.Interpolate<TTab, Lane8, Vec3<Lane8>>(Lane8.From(theta), y0, kg, kEnd),
                 TTab.Interpolate<Lane8, Vec3<Lane8>>(Lane8.From(theta), y0, ks, kEnd));
+
+        // The inlined twins GPU kernels call (InlineTableau): the same body, so the same bits — step, stages, advance
+        // and dense stages.
+        var ki = default(RkStages<Vec3<Lane8>>);
+        InlineTableau<TTab>.Step<OdeTerm<Lorenz<Lane8>, Lane8, Vec3<Lane8>>, Lane8, Vec3<Lane8>, Lane8, Vec3<Lane8>>(
+            term, t0, h, y0, f0, true, true, ref ki, out var y1i, out var erri, out var fi);
+        AssertSame(y1s, y1i);
+        AssertSame(errs, erri);
+        AssertSame(fs, fi);
+        for (int i = 0; i < TTab.Stages; i++) AssertSame(ExplicitRungeKuttaEngine.Get(kg, i), ExplicitRungeKuttaEngine.Get(ki, i));
+        TTab.Advance<OdeTerm<Lorenz<Lane8>, Lane8, Vec3<Lane8>>, Lane8, Vec3<Lane8>, Lane8, Vec3<Lane8>>(term, t0, h, y0, f0, out var y1a, out var fa);
+        InlineTableau<TTab>.Advance<OdeTerm<Lorenz<Lane8>, Lane8, Vec3<Lane8>>, Lane8, Vec3<Lane8>, Lane8, Vec3<Lane8>>(term, t0, h, y0, f0, out var y1ai, out var fai);
+        AssertSame(y1a, y1ai);
+        AssertSame(fa, fai);
+        InlineTableau<TTab>.PrepareDense<OdeTerm<Lorenz<Lane8>, Lane8, Vec3<Lane8>>, Lane8, Vec3<Lane8>, Lane8, Vec3<Lane8>>(term, t0, h, y0, ref ki, kEnd);
+        for (int m = 0; m < TTab.DenseStages; m++)
+            AssertSame(ExplicitRungeKuttaEngine.Get(kg, TTab.Stages + m), ExplicitRungeKuttaEngine.Get(ki, TTab.Stages + m));
     }
 
     private static void AssertSame(Vec3<Lane8> a, Vec3<Lane8> b)
