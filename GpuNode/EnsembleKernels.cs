@@ -129,7 +129,7 @@ public static class ShippedKernels
     [
         new("tsit5-lorenz-pid", EnsembleKernels.OdeMethod<Tsit5, Lorenz<KernelF64>, Vec3<KernelF64>, PidController<KernelF64>>(), LaunchBounds.Adaptive),
         new("dopri5-lorenz-pid", EnsembleKernels.OdeMethod<Dopri5, Lorenz<KernelF64>, Vec3<KernelF64>, PidController<KernelF64>>(), LaunchBounds.Adaptive),
-        new("rk4-lorenz-constant", EnsembleKernels.OdeMethod<Rk4, Lorenz<KernelF64>, Vec3<KernelF64>, ConstantStepSize<KernelF64>>(), LaunchBounds.ConstantSteps),
+        new("rk4-lorenz-constant", EnsembleKernels.OdeMethod<Rk4, Lorenz<KernelF64>, Vec3<KernelF64>, ConstantStepSize<KernelF64>>(), LaunchBounds.OdeConstantSteps),
         new("em-gbm-constant", EnsembleKernels.SdeMethod<EulerMaruyama, GeometricBrownianMotion<KernelF64>, Vec1<KernelF64>, Vec1<KernelF64>, Vec1<KernelF64>,
             GbmDrift<KernelF64>, GbmDiffusion<KernelF64>>(), LaunchBounds.ConstantSteps),
     ];

@@ -62,7 +62,7 @@ public static class GpuEnsemble
         else
         {
             var kernel = KernelLoader.Load<Action<AcceleratorStream, Index1D, EnsembleBuffers, ConstantStepSize<KernelF64>, LoopOptions>>(
-                accelerator, EnsembleKernels.OdeMethod<TTab, TModel, TY, ConstantStepSize<KernelF64>>(), LaunchBounds.For(accelerator, true, bounds), out var owned);
+                accelerator, EnsembleKernels.OdeMethod<TTab, TModel, TY, ConstantStepSize<KernelF64>>(), LaunchBounds.For(accelerator, LaunchBounds.OdeConstantSteps, bounds), out var owned);
             run.SetLaunch(b => kernel(accelerator.DefaultStream, p.Members, b, default, opt), owned);
         }
         return run;
@@ -71,7 +71,7 @@ public static class GpuEnsemble
         void SetAdaptiveLaunch<TCtl>(TCtl ctl) where TCtl : struct, IStepSizeController<KernelF64>
         {
             var kernel = KernelLoader.Load<Action<AcceleratorStream, Index1D, EnsembleBuffers, TCtl, LoopOptions>>(
-                accelerator, EnsembleKernels.OdeMethod<TTab, TModel, TY, TCtl>(), LaunchBounds.For(accelerator, false, bounds), out var owned);
+                accelerator, EnsembleKernels.OdeMethod<TTab, TModel, TY, TCtl>(), LaunchBounds.For(accelerator, LaunchBounds.Adaptive, bounds), out var owned);
             run.SetLaunch(b => kernel(accelerator.DefaultStream, p.Members, b, ctl, opt), owned);
         }
     }
@@ -130,7 +130,7 @@ public static class GpuSdeEnsemble
         var path = new FixedStepBrownian<KernelF64, TX>(seed, p.T0, p.T1, Math.Abs(p.Dt0!.Value), KernelF64.Zero);
         long offset = p.MemberOffset;
         var kernel = KernelLoader.Load<Action<AcceleratorStream, Index1D, EnsembleBuffers, FixedStepBrownian<KernelF64, TX>, long, LoopOptions>>(
-            accelerator, EnsembleKernels.SdeMethod<TMethod, TModel, TY, TX, TG, TDrift, TDiff>(), LaunchBounds.For(accelerator, true, bounds), out var owned);
+            accelerator, EnsembleKernels.SdeMethod<TMethod, TModel, TY, TX, TG, TDrift, TDiff>(), LaunchBounds.For(accelerator, LaunchBounds.ConstantSteps, bounds), out var owned);
         run.SetLaunch(b => kernel(accelerator.DefaultStream, p.Members, b, path, offset, opt), owned);
         return run;
     }

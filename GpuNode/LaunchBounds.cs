@@ -15,11 +15,13 @@ namespace Diffrax.GpuNode;
 /// maximises occupancy for the registers it uses.
 /// </summary>
 /// <remarks>
-/// Defaults (<see cref="For"/>, CUDA only: other accelerators ignore bounds): constant-step kernels (RK4 runs, SDE
-/// runs) get <see cref="ConstantSteps"/>, adaptive kernels <see cref="Adaptive"/>. Measured on an NVIDIA H200 with 10⁷
-/// members (bench/README.md): GBM Euler–Maruyama 97.9 G path-steps/s unbounded (126 registers), 111.5 G at
-/// (256, 3), 116.9 G at (256, 4), 114.9 G at (128, 6); Lorenz RK4 254 G member-steps/s unbounded (70 registers),
-/// 280 / 284 / 275 G at (256, 4 / 5 / 6). Adaptive kernels, since they keep their state in registers
+/// Defaults (<see cref="For"/>, CUDA only: other accelerators ignore bounds): SDE kernels (constant-step runs) get
+/// <see cref="ConstantSteps"/>, constant-step ODE kernels <see cref="OdeConstantSteps"/>, adaptive ODE kernels
+/// <see cref="Adaptive"/>. Measured on an NVIDIA H200 with 10⁷ members (bench/README.md): GBM Euler–Maruyama 97.9 G
+/// path-steps/s unbounded (126 registers), 111.5 G at (256, 3), 116.9 G at (256, 4), 114.9 G at (128, 6). Lorenz RK4
+/// with its state in registers: 272 G member-steps/s unbounded, 277 G at (256, 4), 284 G at (256, 3), 287 G at
+/// (128, 4) (before, with the state in memory: 254 G unbounded, 280 / 284 / 275 G at (256, 4 / 5 / 6)). Adaptive
+/// kernels, since they keep their state in registers
 /// (<see cref="Solvers.Integrate.Integrator.RunInline"/>; Tsit5 232 registers unbounded): Tsit5 0.83 G members/s
 /// unbounded, 1.09 G at (128, 3), 0.59 G at (128, 4) and (256, 2); Dopri5 0.78 / 1.03 / 1.09 / 1.06 G.
 /// </remarks>
@@ -30,8 +32,11 @@ public readonly record struct LaunchBounds(int GroupSize, int MinGroupsPerMultip
     /// <summary>No bounds: the kernel is compiled unconstrained and auto-grouped.</summary>
     public static LaunchBounds None => default;
 
-    /// <summary>The default for constant-step kernels on CUDA: groups of 256, four per multiprocessor (64 registers).</summary>
+    /// <summary>The default for SDE kernels (constant-step runs) on CUDA: groups of 256, four per multiprocessor (64 registers).</summary>
     public static LaunchBounds ConstantSteps => new(256, 4);
+
+    /// <summary>The default for constant-step ODE kernels on CUDA: groups of 128, four per multiprocessor (128 registers).</summary>
+    public static LaunchBounds OdeConstantSteps => new(128, 4);
 
     /// <summary>The default for adaptive kernels on CUDA: groups of 128, three per multiprocessor (170 registers).</summary>
     public static LaunchBounds Adaptive => new(128, 3);
@@ -41,11 +46,11 @@ public readonly record struct LaunchBounds(int GroupSize, int MinGroupsPerMultip
 
     /// <summary>
     /// The bounds a kernel is compiled under on <paramref name="accelerator"/>: <paramref name="requested"/> when
-    /// given, else the default on CUDA — <see cref="ConstantSteps"/> for constant-step kernels, <see cref="Adaptive"/>
-    /// for adaptive ones — and <see cref="None"/> elsewhere (ILGPU's CPU accelerator holds 16 threads a group).
+    /// given, else <paramref name="cudaDefault"/> on CUDA (<see cref="ConstantSteps"/>, <see cref="OdeConstantSteps"/> or
+    /// <see cref="Adaptive"/>) and <see cref="None"/> elsewhere (ILGPU's CPU accelerator holds 16 threads a group).
     /// </summary>
-    public static LaunchBounds For(Accelerator accelerator, bool constantSteps, LaunchBounds? requested)
-        => requested ?? (accelerator.AcceleratorType != AcceleratorType.Cuda ? None : constantSteps ? ConstantSteps : Adaptive);
+    public static LaunchBounds For(Accelerator accelerator, LaunchBounds cudaDefault, LaunchBounds? requested)
+        => requested ?? (accelerator.AcceleratorType == AcceleratorType.Cuda ? cudaDefault : None);
 
     /// <inheritdoc/>
     public override string ToString() => IsBounded ? $"{GroupSize},{MinGroupsPerMultiprocessor}" : "none";

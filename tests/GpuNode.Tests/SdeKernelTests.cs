@@ -89,14 +89,15 @@ public sealed class SdeKernelTests(CpuAcceleratorFixture fx, ITestOutputHelper o
     public void LaunchBounds_Defaults_BoundConstantStepKernelsOnCudaOnly()
     {
         // ILGPU's CPU accelerator: no bounds by default (its groups hold 16 threads), the requested ones when given.
-        Assert.Equal(LaunchBounds.None, LaunchBounds.For(fx.Accelerator, constantSteps: true, requested: null));
-        Assert.Equal(new LaunchBounds(32, 8), LaunchBounds.For(fx.Accelerator, constantSteps: true, requested: new LaunchBounds(32, 8)));
+        Assert.Equal(LaunchBounds.None, LaunchBounds.For(fx.Accelerator, LaunchBounds.ConstantSteps, requested: null));
+        Assert.Equal(new LaunchBounds(32, 8), LaunchBounds.For(fx.Accelerator, LaunchBounds.ConstantSteps, requested: new LaunchBounds(32, 8)));
         Assert.Equal(LaunchBounds.None, LaunchBounds.Parse("none"));
         Assert.Equal(new LaunchBounds(256, 4), LaunchBounds.Parse("256,4"));
         Assert.Equal("256,4", LaunchBounds.ConstantSteps.ToString());
-        Assert.Equal(LaunchBounds.None, LaunchBounds.For(fx.Accelerator, constantSteps: false, requested: null));
+        Assert.Equal(LaunchBounds.None, LaunchBounds.For(fx.Accelerator, LaunchBounds.Adaptive, requested: null));
         Assert.Equal("128,3", LaunchBounds.Adaptive.ToString());
-        Assert.Equal("tsit5-lorenz-pid 128,3, dopri5-lorenz-pid 128,3, rk4-lorenz-constant 256,4, em-gbm-constant 256,4",
+        Assert.Equal("128,4", LaunchBounds.OdeConstantSteps.ToString());
+        Assert.Equal("tsit5-lorenz-pid 128,3, dopri5-lorenz-pid 128,3, rk4-lorenz-constant 128,4, em-gbm-constant 256,4",
             string.Join(", ", ShippedKernels.All.Select(k => $"{k.Name} {k.Bounds}")));
     }
 
