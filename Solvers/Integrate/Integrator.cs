@@ -472,7 +472,6 @@ public static partial class Integrator
         return true;
     }
 
-
     /// <summary>
     /// The loop counts only attempted and rejected steps and the evaluations outside the regular per-step ones; accepted
     /// steps and total evaluations follow (every attempted step evaluates the same number of stages).
@@ -540,7 +539,6 @@ public static partial class Integrator
         s.SaveIndex = idx;
         s.NextSaveTau = T.Select(mask, next, s.NextSaveTau);
     }
-
 
     /// <summary>The controller's norm (max or RMS) of <paramref name="v"/> scaled by <paramref name="y0"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -750,9 +748,6 @@ public static partial class Integrator
 
     // The event and step-record paths are JIT roots of their own: they interpolate, which for a large state is many
     // inlined operations, and the loop's inlining budget must go to the step every solve takes.
-
-
-
 
     /// <summary>
     /// Finds θ ∈ (0, 1] where the event function changes sign along the dense interpolant, by bisection to
