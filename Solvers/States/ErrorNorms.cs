@@ -15,9 +15,14 @@ internal static class ErrorNorms
     }
 
     /// <summary>
-    /// max(a, b) for squared errors (≥ 0), non-finite when either is: the lanes' Max drops a NaN in its first operand,
-    /// and the loop must see a non-finite error to reject the step. Adds 0 · (a + b), which is +0 when both are finite.
+    /// <paramref name="max"/>, the largest of some squared errors (≥ 0), made non-finite when any of them is: the lanes'
+    /// Max drops a NaN in its first operand, and the loop must see a non-finite error to reject the step. Adds
+    /// 0 · <paramref name="sum"/> (the sum of the same squares), which is +0 when they are all finite.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Max<T>(T a, T b) where T : struct, IScalar<T> => T.Max(a, b) + T.Zero * (a + b);
+    public static T KeepNonFinite<T>(T max, T sum) where T : struct, IScalar<T> => max + T.Zero * sum;
+
+    /// <summary>max(a, b) for squared errors, non-finite when either is (<see cref="KeepNonFinite"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Max<T>(T a, T b) where T : struct, IScalar<T> => KeepNonFinite(T.Max(a, b), a + b);
 }

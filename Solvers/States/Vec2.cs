@@ -43,7 +43,12 @@ public struct Vec2<T> : IState<Vec2<T>, T> where T : struct, IScalar<T>
     public static T SumSquaredScaled(in Vec2<T> err, in Vec2<T> y0, in Vec2<T> y1, T rtol, T atol) { return Sq(err.X / (atol + rtol * T.Max(T.Abs(y0.X), T.Abs(y1.X)))) + Sq(err.Y / (atol + rtol * T.Max(T.Abs(y0.Y), T.Abs(y1.Y)))); }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T MaxSquaredScaled(in Vec2<T> err, in Vec2<T> y0, in Vec2<T> y1, T rtol, T atol) => ErrorNorms.Max(ErrorNorms.ScaledSq(err.X, y0.X, y1.X, rtol, atol), ErrorNorms.ScaledSq(err.Y, y0.Y, y1.Y, rtol, atol));
+    public static T MaxSquaredScaled(in Vec2<T> err, in Vec2<T> y0, in Vec2<T> y1, T rtol, T atol)
+    {
+        // One non-finite check for all components (ErrorNorms.KeepNonFinite), not one per pair.
+        T q0 = ErrorNorms.ScaledSq(err.X, y0.X, y1.X, rtol, atol), q1 = ErrorNorms.ScaledSq(err.Y, y0.Y, y1.Y, rtol, atol);
+        return ErrorNorms.KeepNonFinite(T.Max(q0, q1), q0 + q1);
+    }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Dot(in Vec2<T> a, in Vec2<T> b) { return a.X * b.X + a.Y * b.Y; }

@@ -45,7 +45,12 @@ public struct Vec3<T> : IState<Vec3<T>, T> where T : struct, IScalar<T>
     public static T SumSquaredScaled(in Vec3<T> err, in Vec3<T> y0, in Vec3<T> y1, T rtol, T atol) { return Sq(err.X / (atol + rtol * T.Max(T.Abs(y0.X), T.Abs(y1.X)))) + Sq(err.Y / (atol + rtol * T.Max(T.Abs(y0.Y), T.Abs(y1.Y)))) + Sq(err.Z / (atol + rtol * T.Max(T.Abs(y0.Z), T.Abs(y1.Z)))); }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T MaxSquaredScaled(in Vec3<T> err, in Vec3<T> y0, in Vec3<T> y1, T rtol, T atol) => ErrorNorms.Max(ErrorNorms.Max(ErrorNorms.ScaledSq(err.X, y0.X, y1.X, rtol, atol), ErrorNorms.ScaledSq(err.Y, y0.Y, y1.Y, rtol, atol)), ErrorNorms.ScaledSq(err.Z, y0.Z, y1.Z, rtol, atol));
+    public static T MaxSquaredScaled(in Vec3<T> err, in Vec3<T> y0, in Vec3<T> y1, T rtol, T atol)
+    {
+        // One non-finite check for all components (ErrorNorms.KeepNonFinite), not one per pair.
+        T q0 = ErrorNorms.ScaledSq(err.X, y0.X, y1.X, rtol, atol), q1 = ErrorNorms.ScaledSq(err.Y, y0.Y, y1.Y, rtol, atol), q2 = ErrorNorms.ScaledSq(err.Z, y0.Z, y1.Z, rtol, atol);
+        return ErrorNorms.KeepNonFinite(T.Max(T.Max(q0, q1), q2), q0 + q1 + q2);
+    }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Dot(in Vec3<T> a, in Vec3<T> b) { return a.X * b.X + a.Y * b.Y + a.Z * b.Z; }

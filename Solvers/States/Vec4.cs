@@ -47,7 +47,12 @@ public struct Vec4<T> : IState<Vec4<T>, T> where T : struct, IScalar<T>
     public static T SumSquaredScaled(in Vec4<T> err, in Vec4<T> y0, in Vec4<T> y1, T rtol, T atol) { return Sq(err.X / (atol + rtol * T.Max(T.Abs(y0.X), T.Abs(y1.X)))) + Sq(err.Y / (atol + rtol * T.Max(T.Abs(y0.Y), T.Abs(y1.Y)))) + Sq(err.Z / (atol + rtol * T.Max(T.Abs(y0.Z), T.Abs(y1.Z)))) + Sq(err.W / (atol + rtol * T.Max(T.Abs(y0.W), T.Abs(y1.W)))); }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T MaxSquaredScaled(in Vec4<T> err, in Vec4<T> y0, in Vec4<T> y1, T rtol, T atol) => ErrorNorms.Max(ErrorNorms.Max(ErrorNorms.Max(ErrorNorms.ScaledSq(err.X, y0.X, y1.X, rtol, atol), ErrorNorms.ScaledSq(err.Y, y0.Y, y1.Y, rtol, atol)), ErrorNorms.ScaledSq(err.Z, y0.Z, y1.Z, rtol, atol)), ErrorNorms.ScaledSq(err.W, y0.W, y1.W, rtol, atol));
+    public static T MaxSquaredScaled(in Vec4<T> err, in Vec4<T> y0, in Vec4<T> y1, T rtol, T atol)
+    {
+        // One non-finite check for all components (ErrorNorms.KeepNonFinite), not one per pair.
+        T q0 = ErrorNorms.ScaledSq(err.X, y0.X, y1.X, rtol, atol), q1 = ErrorNorms.ScaledSq(err.Y, y0.Y, y1.Y, rtol, atol), q2 = ErrorNorms.ScaledSq(err.Z, y0.Z, y1.Z, rtol, atol), q3 = ErrorNorms.ScaledSq(err.W, y0.W, y1.W, rtol, atol);
+        return ErrorNorms.KeepNonFinite(T.Max(T.Max(T.Max(q0, q1), q2), q3), q0 + q1 + q2 + q3);
+    }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Dot(in Vec4<T> a, in Vec4<T> b) { return a.X * b.X + a.Y * b.Y + a.Z * b.Z + a.W * b.W; }
