@@ -411,6 +411,15 @@ internal sealed class EquationCodeGenerator
                 return (3, "-" + (p <= 3 ? "(" + c + ")" : c));
             }
             case BinaryExpr { Operator: BinaryOperator.Power } pw: return EmitPower(pw.Left, pw.Right);
+            // Products added or subtracted are contracted into fused multiply-adds, as C compilers do by default
+            // (-ffp-contract=fast): one rounding and one instruction instead of two (the .NET JIT never fuses). a·b + c
+            // and c + a·b become Fma(a, b, c); a·b − c becomes Fms(a, b, c); c − a·b stays as written.
+            case BinaryExpr { Operator: BinaryOperator.Add, Left: BinaryExpr { Operator: BinaryOperator.Multiply } m } add:
+                return (5, $"TScalar.Fma({E(m.Left)}, {E(m.Right)}, {E(add.Right)})");
+            case BinaryExpr { Operator: BinaryOperator.Add, Right: BinaryExpr { Operator: BinaryOperator.Multiply } m } add:
+                return (5, $"TScalar.Fma({E(m.Left)}, {E(m.Right)}, {E(add.Left)})");
+            case BinaryExpr { Operator: BinaryOperator.Subtract, Left: BinaryExpr { Operator: BinaryOperator.Multiply } m } sub:
+                return (5, $"TScalar.Fms({E(m.Left)}, {E(m.Right)}, {E(sub.Right)})");
             case BinaryExpr b:
             {
                 int prec = b.Operator is BinaryOperator.Add or BinaryOperator.Subtract ? 1 : 2;

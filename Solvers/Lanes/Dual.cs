@@ -40,6 +40,8 @@ public struct Dual : IScalar<Dual>
     /// <inheritdoc/>
     public static Dual Fma(Dual a, Dual b, Dual c) => new(Math.FusedMultiplyAdd(a.V, b.V, c.V), a.D * b.V + a.V * b.D + c.D);
     /// <inheritdoc/>
+    public static Dual Fms(Dual a, Dual b, Dual c) => new(Math.FusedMultiplyAdd(a.V, b.V, -c.V), a.D * b.V + a.V * b.D - c.D);
+    /// <inheritdoc/>
     public static Dual Abs(Dual a) => a.V < 0 ? -a : a;
     /// <inheritdoc/>
     public static Dual Max(Dual a, Dual b) => a.V > b.V ? a : b;

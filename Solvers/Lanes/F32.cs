@@ -40,6 +40,8 @@ public struct F32 : IScalar<F32>
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static F32 Fma(F32 a, F32 b, F32 c) { F32 r; r.V = MathF.FusedMultiplyAdd(a.V, b.V, c.V); return r; }
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static F32 Fms(F32 a, F32 b, F32 c) { F32 r; r.V = MathF.FusedMultiplyAdd(a.V, b.V, -c.V); return r; }
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static F32 Abs(F32 a) { F32 r; r.V = Math.Abs(a.V); return r; }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static F32 Max(F32 a, F32 b) { F32 r; r.V = a.V > b.V ? a.V : b.V; return r; }

@@ -45,6 +45,8 @@ public struct F64 : IScalar<F64>
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static F64 Fma(F64 a, F64 b, F64 c) { F64 r; r.V = Math.FusedMultiplyAdd(a.V, b.V, c.V); return r; }
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static F64 Fms(F64 a, F64 b, F64 c) { F64 r; r.V = Math.FusedMultiplyAdd(a.V, b.V, -c.V); return r; }
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static F64 Abs(F64 a) { F64 r; r.V = Math.Abs(a.V); return r; }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static F64 Max(F64 a, F64 b) { F64 r; r.V = a.V > b.V ? a.V : b.V; return r; }

@@ -49,6 +49,12 @@ public interface IScalar<T> where T : struct, IScalar<T>
 
     /// <summary><c>a * b + c</c>, fused where the backend has a fused instruction.</summary>
     static abstract T Fma(T a, T b, T c);
+    /// <summary>
+    /// <c>a * b − c</c>, fused like <see cref="Fma"/> (the same value as <c>Fma(a, b, −c)</c>: negation is exact). One
+    /// instruction where the backend has a fused multiply-subtract (AVX-512's <c>vfmsub</c>); the .NET JIT does not fold
+    /// the negation of <c>Fma(a, b, −c)</c> into one, so a vector field written with it pays an extra operation.
+    /// </summary>
+    static abstract T Fms(T a, T b, T c);
     /// <summary>Absolute value.</summary>
     static abstract T Abs(T a);
     /// <summary>Larger of the two (NaN behaviour unspecified; check finiteness with <see cref="IsFinite"/>).</summary>

@@ -50,6 +50,8 @@ public struct KernelF64 : IScalar<KernelF64>
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static KernelF64 Fma(KernelF64 a, KernelF64 b, KernelF64 c) { KernelF64 r; r.V = a.V * b.V + c.V; return r; }
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static KernelF64 Fms(KernelF64 a, KernelF64 b, KernelF64 c) { KernelF64 r; r.V = a.V * b.V - c.V; return r; }
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static KernelF64 Abs(KernelF64 a) { KernelF64 r; r.V = Math.Abs(a.V); return r; }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static KernelF64 Max(KernelF64 a, KernelF64 b) { KernelF64 r; r.V = a.V > b.V ? a.V : b.V; return r; }

@@ -39,6 +39,8 @@ public struct Lane16 : IScalar<Lane16>
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane16 Fma(Lane16 a, Lane16 b, Lane16 c) { Lane16 r; r.Lo = Vector512.FusedMultiplyAdd(a.Lo, b.Lo, c.Lo); r.Hi = Vector512.FusedMultiplyAdd(a.Hi, b.Hi, c.Hi); return r; }
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane16 Fms(Lane16 a, Lane16 b, Lane16 c) { Lane16 r; r.Lo = VectorMath.Fms(a.Lo, b.Lo, c.Lo); r.Hi = VectorMath.Fms(a.Hi, b.Hi, c.Hi); return r; }
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane16 Abs(Lane16 a) { Lane16 r; r.Lo = Vector512.Abs(a.Lo); r.Hi = Vector512.Abs(a.Hi); return r; }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane16 Max(Lane16 a, Lane16 b) { Lane16 r; r.Lo = Vector512.ConditionalSelect(Vector512.GreaterThan(a.Lo, b.Lo), a.Lo, b.Lo); r.Hi = Vector512.ConditionalSelect(Vector512.GreaterThan(a.Hi, b.Hi), a.Hi, b.Hi); return r; }

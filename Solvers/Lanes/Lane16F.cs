@@ -37,6 +37,8 @@ public struct Lane16F : IScalar<Lane16F>
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane16F Fma(Lane16F a, Lane16F b, Lane16F c) { Lane16F r; r.V = Vector512.FusedMultiplyAdd(a.V, b.V, c.V); return r; }
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane16F Fms(Lane16F a, Lane16F b, Lane16F c) { Lane16F r; r.V = VectorMath.Fms(a.V, b.V, c.V); return r; }
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane16F Abs(Lane16F a) { Lane16F r; r.V = Vector512.Abs(a.V); return r; }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane16F Max(Lane16F a, Lane16F b) { Lane16F r; r.V = Vector512.ConditionalSelect(Vector512.GreaterThan(a.V, b.V), a.V, b.V); return r; }

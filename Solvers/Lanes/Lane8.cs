@@ -41,6 +41,8 @@ public struct Lane8 : IScalar<Lane8>
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane8 Fma(Lane8 a, Lane8 b, Lane8 c) { Lane8 r; r.V = Vector512.FusedMultiplyAdd(a.V, b.V, c.V); return r; }
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane8 Fms(Lane8 a, Lane8 b, Lane8 c) { Lane8 r; r.V = VectorMath.Fms(a.V, b.V, c.V); return r; }
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane8 Abs(Lane8 a) { Lane8 r; r.V = Vector512.Abs(a.V); return r; }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane8 Max(Lane8 a, Lane8 b) { Lane8 r; r.V = Vector512.ConditionalSelect(Vector512.GreaterThan(a.V, b.V), a.V, b.V); return r; }

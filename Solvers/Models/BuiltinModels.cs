@@ -4,6 +4,9 @@ using Diffrax.Solvers.States;
 
 namespace Diffrax.Solvers.Models;
 
+// The built-in models contract a·b ± c into fused multiply-adds as the job files' compiled equations do
+// (EquationCodeGenerator), so a model written in a job file gives the built-in one's bits.
+
 /// <summary>The Lorenz system (Lorenz 1963): x' = σ(y − x), y' = x(ρ − z) − y, z' = xy − βz.</summary>
 public struct Lorenz<T> : IModel<Lorenz<T>, T, Vec3<T>> where T : struct, IScalar<T>
 {
@@ -28,8 +31,9 @@ public struct Lorenz<T> : IModel<Lorenz<T>, T, Vec3<T>> where T : struct, IScala
     {
         Vec3<T> d;
         d.X = Sigma * (y.Y - y.X);
-        d.Y = y.X * (Rho - y.Z) - y.Y;
-        d.Z = y.X * y.Y - Beta * y.Z;
+        // Fused multiply-subtracts: two operations per component, as a C compiler contracts them (-ffp-contract).
+        d.Y = T.Fms(y.X, Rho - y.Z, y.Y);
+        d.Z = T.Fms(y.X, y.Y, Beta * y.Z);
         return d;
     }
 }
@@ -58,8 +62,8 @@ public struct LotkaVolterra<T> : IModel<LotkaVolterra<T>, T, Vec2<T>> where T : 
     {
         T xy = y.X * y.Y;
         Vec2<T> d;
-        d.X = Alpha * y.X - Beta * xy;
-        d.Y = Delta * xy - Gamma * y.Y;
+        d.X = T.Fms(Alpha, y.X, Beta * xy);
+        d.Y = T.Fms(Delta, xy, Gamma * y.Y);
         return d;
     }
 }
@@ -81,7 +85,7 @@ public struct VanDerPol<T> : IModel<VanDerPol<T>, T, Vec2<T>> where T : struct, 
     {
         Vec2<T> d;
         d.X = y.Y;
-        d.Y = Mu * (T.One - y.X * y.X) * y.Y - y.X;
+        d.Y = T.Fms(Mu * (T.One - y.X * y.X), y.Y, y.X);
         return d;
     }
 }
@@ -123,7 +127,7 @@ public struct Kepler<T> : IModel<Kepler<T>, T, Vec4<T>> where T : struct, IScala
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly Vec4<T> Vf(T t, in Vec4<T> y)
     {
-        T r2 = y.X * y.X + y.Y * y.Y;
+        T r2 = T.Fma(y.X, y.X, y.Y * y.Y);
         T r = T.Sqrt(r2);
         T a = -Mu / (r2 * r);
         Vec4<T> d;
@@ -161,7 +165,7 @@ public struct Arenstorf<T> : IModel<Arenstorf<T>, T, Vec4<T>> where T : struct, 
     {
         T mu1 = T.One - Mu;
         T a = y.X + Mu, b = y.X - mu1, y2s = y.Y * y.Y;
-        T r1 = a * a + y2s, r2 = b * b + y2s;
+        T r1 = T.Fma(a, a, y2s), r2 = T.Fma(b, b, y2s);
         T d1 = r1 * T.Sqrt(r1), d2 = r2 * T.Sqrt(r2);
         Vec4<T> d;
         d.X = y.Z;

@@ -315,6 +315,24 @@ public class EquationCompilerTests(ITestOutputHelper output)
         for (int i = 0; i < 9; i++) Assert.Equal(i * y[i] + 0.5, f[i]);
     }
 
+    /// <summary>
+    /// Products added or subtracted are fused (one rounding): with a·b = 1 − 2⁻⁶⁰ exactly, a·b − 1, a·b + (−1) and
+    /// (−1) + a·b keep −2⁻⁶⁰, which two roundings lose (the product rounds to 1); 1 − a·b is left as written.
+    /// </summary>
+    [Fact]
+    public void ProductsAddedOrSubtracted_AreContractedIntoFusedMultiplyAdds()
+    {
+        double e = Math.Pow(2, -30);
+        var spec = new EquationModelSpec("contract", ["u", "v", "w", "q"], [new ParamSpec("a", 1 + e), new ParamSpec("b", 1 - e)], [],
+            [new NamedExpr("u", "a*b - u"), new NamedExpr("v", "a*b + v"), new NamedExpr("w", "w + a*b"), new NamedExpr("q", "q - a*b")]);
+        var compiled = EquationCompiler.Compile(spec);
+        Assert.Contains("TScalar.Fms(", compiled.Source);
+        Assert.Contains("TScalar.Fma(", compiled.Source);
+        var f = (double[])compiled.Invoke(Method(nameof(VfF64)), typeof(F64), null, new[] { 1 + e, 1 - e }, 0.0, new[] { 1.0, -1.0, -1.0, 1.0 })!;
+        double fused = -Math.Pow(2, -60);
+        Assert.Equal(new[] { fused, fused, fused, 0.0 }, f);
+    }
+
     [Fact]
     public void Fields_InlineUpToFourStates_AndAreTheirOwnJitRootsAbove()
     {

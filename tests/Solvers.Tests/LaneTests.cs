@@ -67,6 +67,14 @@ public class LaneTests
         Binary<T>("Max", T.Max, Math.Max, Signed, Signed, 0);
         Binary<T>("Min", T.Min, Math.Min, Signed, Signed, 0);
         Binary<T>("Fma", (a, b) => T.Fma(a, b, T.From(0.5)), (a, b) => a * b + Rounded<T>(0.5), Signed, Signed, tol);
+        Binary<T>("Fms", (a, b) => T.Fms(a, b, T.From(0.5)), (a, b) => a * b - Rounded<T>(0.5), Signed, Signed, tol);
+        // Fms is Fma with the addend negated (negation is exact), bit for bit, in every slot.
+        for (int off = 0; off < Signed.Length; off++)
+        {
+            T a = Load<T>(Signed, off), b = Load<T>(Positive, off + 3), c = Load<T>(Signed, off + 7);
+            T fms = T.Fms(a, b, c), fma = T.Fma(a, b, -c);
+            for (int i = 0; i < T.Width; i++) Assert.Equal(T.GetLane(fma, i), T.GetLane(fms, i));
+        }
         Binary<T>("Pow", T.Pow, Math.Pow, Positive, Signed, tol);
         Unary<T>("neg", a => -a, a => -a, Signed, 0);
         Unary<T>("Abs", T.Abs, Math.Abs, Signed, 0);
@@ -130,6 +138,31 @@ public class LaneTests
     [Fact] public void Lane16F_AgreesWithMathAndMasksBehave() { ChecksAgainstMath<Lane16F>(1e-6); MasksBehave<Lane16F>(); }
     [Fact] public void Dual_ValuesAgreeWithMathAndMasksBehave() { ChecksAgainstMath<Dual>(1e-15); MasksBehave<Dual>(); }
 
+    /// <summary>
+    /// a·b − c with a·b = 1 − 2⁻⁶⁰ (a, b = 1 ± 2⁻³⁰) and c = 1: one rounding keeps −2⁻⁶⁰, two roundings (the product
+    /// rounds to 1) give 0. The CPU lane types fuse; float lanes with 1 ± 2⁻¹³ likewise.
+    /// </summary>
+    [Fact]
+    public void Fms_IsFused_OnTheCpuLaneTypes()
+    {
+        const double e = 1.0 / (1L << 30);
+        Fused<F64>(1 + e, 1 - e, -Math.Pow(2, -60));
+        Fused<Lane8>(1 + e, 1 - e, -Math.Pow(2, -60));
+        Fused<Lane16>(1 + e, 1 - e, -Math.Pow(2, -60));
+        Fused<Dual>(1 + e, 1 - e, -Math.Pow(2, -60));
+        const double f = 1.0 / (1 << 13);
+        Fused<F32>(1 + f, 1 - f, -Math.Pow(2, -26));
+        Fused<Lane16F>(1 + f, 1 - f, -Math.Pow(2, -26));
+
+        static void Fused<T>(double a, double b, double want) where T : struct, IScalar<T>
+        {
+            T r = T.Fms(T.From(a), T.From(b), T.One);
+            for (int i = 0; i < T.Width; i++) Assert.Equal(want, T.GetLane(r, i));
+            // The unfused form loses it: the test would not tell the two apart otherwise.
+            Assert.Equal(0.0, T.GetLane(T.From(a) * T.From(b) - T.One, 0));
+        }
+    }
+
     [Fact]
     public void Dual_DerivativesAreExact()
     {
@@ -148,6 +181,7 @@ public class LaneTests
             Assert.Equal(2 * x, (d * d).D, 1e-15);
             Assert.Equal(-1 / (x * x), (Dual.One / d).D, 1e-14);
             Assert.Equal(2 * x + 1, Dual.Fma(d, d, d).D, 1e-15);
+            Assert.Equal(2 * x - 1, Dual.Fms(d, d, d).D, 1e-15);
         }
     }
 
