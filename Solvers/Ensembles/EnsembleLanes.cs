@@ -8,12 +8,18 @@ using Diffrax.Solvers.Terms;
 
 namespace Diffrax.Solvers.Ensembles;
 
-/// <summary>Hands out member indices to worker threads in blocks (one atomic add per block, not per member).</summary>
-internal sealed class MemberQueue(int members, int block)
+/// <summary>
+/// Hands out member indices to worker threads in blocks (one atomic operation per block, not per member). Blocks
+/// shrink towards the end of the queue (guided scheduling): a large last block would leave the other threads idle
+/// while one thread works through it.
+/// </summary>
+internal sealed class MemberQueue(int members, int block, int threads)
 {
+    /// <summary>The smallest block: a multiple of 64 members, so two threads rarely write results to one cache line.</summary>
+    public const int MinBlock = 64;
     private int _next;
     public int Members { get; } = members;
-    /// <summary>Members per claim.</summary>
+    /// <summary>Members per claim while many are left (the largest block).</summary>
     public int Block { get; } = block;
 
     /// <summary>
@@ -25,17 +31,36 @@ internal sealed class MemberQueue(int members, int block)
     /// </summary>
     public static MemberQueue For(int members, int threads)
     {
-        long share = ((long)members + threads - 1) / Math.Max(1, threads);
-        long block = Math.Clamp((share / 32 + 63) / 64 * 64, 64, 1024);
-        return new MemberQueue(members, (int)block);
+        threads = Math.Max(1, threads);
+        long share = ((long)members + threads - 1) / threads;
+        long block = Math.Clamp((share / 32 + MinBlock - 1) / MinBlock * MinBlock, MinBlock, 1024);
+        return new MemberQueue(members, (int)block, threads);
     }
 
+    /// <summary>
+    /// Claims the next block: <see cref="Block"/> members while more than 2·threads blocks are left, then a
+    /// (2·threads)-th of what is left, rounded up to a multiple of <see cref="MinBlock"/>.
+    /// </summary>
     public bool TryClaim(out int start, out int end)
     {
-        int s = Interlocked.Add(ref _next, Block) - Block;
-        start = s;
-        end = Math.Min(s + Block, Members);
-        return s < Members;
+        while (true)
+        {
+            int s = Volatile.Read(ref _next);
+            if (s >= Members)
+            {
+                start = end = s;
+                return false;
+            }
+            long left = Members - s;
+            long guided = (left / (2 * threads) + MinBlock - 1) / MinBlock * MinBlock;
+            int size = (int)Math.Clamp(guided, MinBlock, Block);
+            if (Interlocked.CompareExchange(ref _next, s + size, s) == s)
+            {
+                start = s;
+                end = (int)Math.Min((long)s + size, Members);
+                return true;
+            }
+        }
     }
 }
 

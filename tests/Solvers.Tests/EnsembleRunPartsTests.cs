@@ -58,6 +58,28 @@ public class MemberQueueTests
     public void Blocks_AreMultiplesOf64_AboutAThirtySecondOfAThreadsShare(int members, int threads, int expected)
         => Assert.Equal(expected, MemberQueue.For(members, threads).Block);
 
+    /// <summary>Full blocks while many are left, then shrinking blocks, down to 64 members, for a balanced end.</summary>
+    [Fact]
+    public void Blocks_ShrinkTowardsTheEnd_DownTo64()
+    {
+        var queue = MemberQueue.For(10_000, 2);
+        var sizes = new List<int>();
+        int next = 0;
+        while (queue.TryClaim(out int start, out int end))
+        {
+            Assert.Equal(next, start);
+            sizes.Add(end - start);
+            next = end;
+        }
+        Assert.Equal(10_000, next);
+        Assert.Equal(192, sizes[0]);
+        Assert.True(sizes.Zip(sizes.Skip(1)).All(p => p.Second <= p.First), string.Join(", ", sizes));
+        Assert.Equal(64, sizes[^2]);
+        Assert.True(sizes[^1] <= 64);
+        Assert.Contains(sizes, s => s is > 64 and < 192);
+        Assert.False(queue.TryClaim(out _, out _));
+    }
+
     [Fact]
     public void EveryMember_IsClaimedExactlyOnce_AcrossThreads()
     {
