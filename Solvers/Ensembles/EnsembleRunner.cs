@@ -148,6 +148,8 @@ public static class EnsembleRunner
     }
 
     /// <summary>Checks array shapes and values; messages name the field and the offending index.</summary>
+    // Optimized from the first call: it loops over every initial value, once per solve.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Validate(EnsembleProblem p, int dim, int nParams)
     {
         if (p.Members < 1) throw new ArgumentException($"ensemble members = {p.Members} must be at least 1.", "members");

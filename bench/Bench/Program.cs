@@ -263,7 +263,14 @@ static EnsembleResult Buffers(EnsembleProblem p, int dim = 3)
 
 static (double Seconds, EnsembleResult Result) Time(Func<EnsembleResult> run, int repeats, bool warmUp = true)
 {
-    if (warmUp) run(); // JIT and page faults (once per variant: later rounds are warm)
+    // JIT and page faults, once per variant (later rounds are warm). Short calls (10k members: a few ms) warm up for
+    // 40 calls or 2 s: .NET re-compiles a method after 30 calls in a background thread, and on two cores that thread
+    // competed with the timed runs (10k rows swung 2-4x between rounds before).
+    if (warmUp)
+    {
+        var warm = Stopwatch.StartNew();
+        for (int i = 0; i < 40 && (i == 0 || warm.Elapsed.TotalSeconds < 2); i++) run();
+    }
     var times = new List<double>();
     EnsembleResult last = null!;
     for (int i = 0; i < repeats; i++)
