@@ -67,13 +67,15 @@ public static class EnsembleKernels
         w.Member = KernelF64.From(m + memberOffset);
         var term = Diffrax.Solvers.Stochastic.Sde.Term<TDrift, TDiff, FixedStepBrownian<KernelF64, TX>, KernelF64, TY, TX, TG>(model.Drift, model.Diffusion, w);
         var s = Start<TY, Cat<TY, TG, KernelF64>>(m, b);
-        var ctl = default(ConstantStepSize<KernelF64>);
+        // Everything inlined (Integrator.RunInline, KernelSdeStepper, InlineController), as for the ODE kernels: the
+        // thread's state lives in registers.
+        var ctl = new InlineController<ConstantStepSize<KernelF64>, KernelF64>(default);
         var sink = new DeviceSink<TY>(b);
-        var solver = default(SdeStepper<TMethod, TDrift, TDiff, FixedStepBrownian<KernelF64, TX>, KernelF64, TY, TX, TG>);
+        var solver = default(KernelSdeStepper<TMethod, TDrift, TDiff, KernelF64, TY, TX, TG>);
         var refill = default(NoRefill<MultiTerm<OdeTerm<TDrift, KernelF64, TY>, KernelF64, TY, ControlTerm<TDiff, FixedStepBrownian<KernelF64, TX>, KernelF64, TY, TX, TG>, TX, TG, KernelF64, TY>, KernelF64, TY>);
-        Integrator.Run<SdeStepper<TMethod, TDrift, TDiff, FixedStepBrownian<KernelF64, TX>, KernelF64, TY, TX, TG>,
+        Integrator.RunInline<KernelSdeStepper<TMethod, TDrift, TDiff, KernelF64, TY, TX, TG>,
             MultiTerm<OdeTerm<TDrift, KernelF64, TY>, KernelF64, TY, ControlTerm<TDiff, FixedStepBrownian<KernelF64, TX>, KernelF64, TY, TX, TG>, TX, TG, KernelF64, TY>,
-            ConstantStepSize<KernelF64>, DeviceSink<TY>, NoEvent<KernelF64, TY>,
+            InlineController<ConstantStepSize<KernelF64>, KernelF64>, DeviceSink<TY>, NoEvent<KernelF64, TY>,
             NoRefill<MultiTerm<OdeTerm<TDrift, KernelF64, TY>, KernelF64, TY, ControlTerm<TDiff, FixedStepBrownian<KernelF64, TX>, KernelF64, TY, TX, TG>, TX, TG, KernelF64, TY>, KernelF64, TY>,
             KernelF64, TY, Pair<KernelF64, TX>, Cat<TY, TG, KernelF64>>(
             ref solver, ref s, ref term, ref ctl, ref sink, default, ref refill, opt);

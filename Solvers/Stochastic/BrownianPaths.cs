@@ -67,7 +67,7 @@ public struct VirtualBrownianTree<T, TX> : IBrownianPath<T, TX>
 
     /// <inheritdoc/>
     // Never called: the tree has no grid (RunStart is −1).
-    public readonly TX StepIncrement(long step, ref FixedStepNormals<T, TX> cache) => default;
+    public readonly TX StepIncrement(long step) => default;
 
     /// <inheritdoc/>
     // Never called: the tree has no grid (RunStart is −1).
@@ -301,12 +301,13 @@ public struct FixedStepBrownian<T, TX> : IBrownianPath<T, TX>
 
     /// <inheritdoc/>
     // A full forward step's increment is √dt·Zₙ (Scale of a full step): no division or scale test per step.
-    public readonly TX StepIncrement(long step, ref FixedStepNormals<T, TX> cache)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly TX StepIncrement(long step)
     {
         TX w = default;
         for (int lane = 0; lane < T.Width; lane++)
             for (int d = 0; d < TX.Dim; d++)
-                TX.Set(ref w, d, T.WithLane(TX.Get(w, d), lane, SqrtDt * CachedNormal(step, lane, d, ref cache)));
+                TX.Set(ref w, d, T.WithLane(TX.Get(w, d), lane, SqrtDt * Normal((ulong)T.GetLane(Member, lane), (uint)d, step)));
         return w;
     }
 

@@ -77,10 +77,10 @@ public interface IBrownianPath<T, TX> : IPath<T, TX>
     long RunStart(double tau, double h, double dir, int steps);
     /// <summary>
     /// The increment over grid step <paramref name="step"/> (a full forward step), bit for bit
-    /// <see cref="Increment(T, T, ref FixedStepNormals{T, TX})"/> over that step; only for steps of a run that
+    /// <see cref="IPath{T, TX}.Increment"/> over that step, without a division or a cache; only for steps of a run that
     /// <see cref="RunStart"/> accepted. Kernel-safe.
     /// </summary>
-    TX StepIncrement(long step, ref FixedStepNormals<T, TX> cache);
+    TX StepIncrement(long step);
     /// <summary>
     /// The increments of grid steps 4·<paramref name="block"/> … 4·<paramref name="block"/> + 3 (full forward steps of a
     /// run that <see cref="RunStart"/> accepted), bit for bit four calls of <see cref="StepIncrement"/>, without a

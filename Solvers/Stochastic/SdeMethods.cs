@@ -41,7 +41,10 @@ public struct EulerMaruyama : ISdeMethod
         where TDrift : struct, IVectorField<T, TY> where TDiff : struct, IDiffusion<T, TY, TX, TG> where TPath : struct, IBrownianPath<T, TX>
         where T : struct, IScalar<T> where TY : struct, IState<TY, T> where TX : struct, IState<TX, T> where TG : struct, IState<TG, T>
     {
-        Euler.Step<MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY>, T, TY, Pair<T, TX>, Cat<TY, TG, T>>(
+        // The inlined form of Euler's step (a one-stage step needs no JIT root of its own): a GPU kernel compiles this
+        // call even where it is dead, and a NoInlining call that takes the stages by reference keeps the thread's lane
+        // state, term and stages in local memory (bench/README.md).
+        Euler.StepInline<MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY>, T, TY, Pair<T, TX>, Cat<TY, TG, T>>(
             term, t0, h, y0, f0, false, true, ref k, out y1, out err, out fLast);
         k.K13 = TY.Sub(y1, y0);
     }

@@ -27,6 +27,17 @@ public struct SdeCarry<T, TY, TF>
     public T PendingTNext;
     /// <summary>Mask of lanes whose carry is valid.</summary>
     public T Started;
+
+    /// <summary>Commits the step just tried in the lanes of <paramref name="accept"/> (nothing for methods without a carry).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Commit<TMethod>(ref SdeCarry<T, TY, TF> carry, T accept) where TMethod : struct, ISdeMethod
+    {
+        if (!TMethod.Stateful) return;
+        carry.YHat = TY.Select(accept, carry.PendingYHat, carry.YHat);
+        carry.FHat = TF.Select(accept, carry.PendingFHat, carry.FHat);
+        carry.TNext = T.Select(accept, carry.PendingTNext, carry.TNext);
+        carry.Started = T.Or(carry.Started, accept);
+    }
 }
 
 /// <summary>
@@ -140,7 +151,7 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
             // the fixed-step stream, one Philox block and two transforms per four steps: GPU kernels' trajectories, and
             // on host lanes the steps around an ensemble's runs; other paths ignore the cache) — bit for bit the
             // method's Step, with its stages for the dense output.
-            var control = KernelControl(term, t0, t0 + h, ref Noise);
+            var control = new Pair<T, TX>(term.First.Contr(t0, t0 + h), term.Second.Path.Increment(t0, t0 + h, ref Noise));
             k.K0 = term.Prod(f0, control);
             TMethod.Advance<TDrift, TDiff, TPath, T, TY, TX, TG>(term, f0, control, y0, ref Carry, out y1, out fLast);
             k.K13 = TY.Sub(y1, y0);
@@ -150,22 +161,9 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
         TMethod.Step<TDrift, TDiff, TPath, T, TY, TX, TG>(term, t0, h, y0, f0, wantError, ref Carry, ref k, out y1, out err, out fLast);
     }
 
-    /// <summary>
-    /// Whether the loop's steps take their increments through the path's block cache: one-trajectory lanes that are not
-    /// host vectors (<see cref="KernelF64"/>) and a method with its own Advance. Host lanes use their vectorised runs.
-    /// </summary>
-    private static bool KernelBlocks => TMethod.HasAdvance && T.Width == 1 && !T.HostVector512;
-
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Commit(T accept)
-    {
-        if (!TMethod.Stateful) return;
-        Carry.YHat = TY.Select(accept, Carry.PendingYHat, Carry.YHat);
-        Carry.FHat = Cat<TY, TG, T>.Select(accept, Carry.PendingFHat, Carry.FHat);
-        Carry.TNext = T.Select(accept, Carry.PendingTNext, Carry.TNext);
-        Carry.Started = T.Or(Carry.Started, accept);
-    }
+    public void Commit(T accept) => SdeCarry<T, TY, Cat<TY, TG, T>>.Commit<TMethod>(ref Carry, accept);
 
     /// <inheritdoc/>
     // SkipLocalsInit: the stage buffer of methods without their own Advance would otherwise be zeroed on every step.
@@ -282,82 +280,12 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
     }
 
     /// <inheritdoc/>
-    // One-trajectory kernel lanes only (KernelBlocks): their runs advance through KernelAdvance, which holds no host
-    // code (a GPU kernel cannot compile this stepper's Advance, the host's vectorised Brownian runs); other lanes take
-    // their runs in RunGroups or step through the loop.
-    public bool AdvanceRun(ref LaneState<T, TY, Cat<TY, TG, T>> s,
-        in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term, int steps, LoopOptions opt)
-    {
-        if (!KernelBlocks) return false;
-        var run = new KernelAdvance { Carry = Carry, Noise = Noise, Step = -1 };
-        if (!Integrator.AdvanceRun<KernelAdvance, MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY>,
-                T, TY, Pair<T, TX>, Cat<TY, TG, T>>(ref run, ref s, term, steps, opt))
-            return false;
-        Carry = run.Carry;
-        Noise = run.Noise;
-        return true;
-    }
-
-    /// <summary>The control (Δt, ΔW) of a step on one-trajectory kernel lanes: the increment through the path's block cache.</summary>
+    // Host lanes take their runs in RunGroups (vectorised Brownian runs); one-trajectory lanes step through the loop.
+    // GPU kernels solve with KernelSdeStepper, which takes its runs by Philox block with everything inlined.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Pair<T, TX> KernelControl(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
-        T t0, T t1, ref FixedStepNormals<T, TX> noise)
-        => new(term.First.Contr(t0, t1), term.Second.Path.Increment(t0, t1, ref noise));
-
-    /// <summary>
-    /// The method's plain step on one-trajectory kernel lanes, for the single-state runs of <see cref="Integrator.Run"/>: the loop's step
-    /// (bit for bit) with the increment through the block cache; its carry and cache are the stepper's, copied in and out
-    /// around the run (registers in a kernel). Methods with their own Advance keep no carry between steps.
-    /// </summary>
-    private struct KernelAdvance : IRunStepper<MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY>,
-        T, TY, Pair<T, TX>, Cat<TY, TG, T>>
-    {
-        public SdeCarry<T, TY, Cat<TY, TG, T>> Carry;
-        public FixedStepNormals<T, TX> Noise;
-        /// <summary>Grid step of the run's next step (path.RunStart), or −1: increments by time.</summary>
-        public long Step;
-
-        public static bool Fsal => false;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Advance(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
-            T t0, T h, in TY y0, in Cat<TY, TG, T> f0, out TY y1, out Cat<TY, TG, T> fLast)
-        {
-            T t1 = t0 + h;
-            var control = Step >= 0
-                ? new Pair<T, TX>(term.First.Contr(t0, t1), term.Second.Path.StepIncrement(Step++, ref Noise))
-                : KernelControl(term, t0, t1, ref Noise);
-            TMethod.Advance<TDrift, TDiff, TPath, T, TY, TX, TG>(term, f0, control, y0, ref Carry, out y1, out fLast);
-        }
-
-        public void BeginRun(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
-            T dir, T tau, T h, int steps)
-            => Step = term.Second.Path.RunStart(T.GetLane(tau, 0), T.GetLane(h, 0), T.GetLane(dir, 0), steps);
-
-        // A run taken by step number goes by the path's blocks of four steps: their increments drawn together, no
-        // cache check or select per step (as a hand-written kernel's loop over blocks).
-        public static int RunChunk => 4;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public int AdvanceChunk(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
-            ref T t, T h, ref TY y, ref Cat<TY, TG, T> f, bool haveF, int most)
-        {
-            if (Step >= 0 && (Step & 3) == 0 && most >= 4)
-            {
-                term.Second.Path.StepBlock(Step >> 2, out TX w0, out TX w1, out TX w2, out TX w3);
-                Step += 4;
-                StepWithIncrement(term, ref Carry, ref t, h, ref y, haveF ? f : term.Vf(t, y), w0);
-                StepWithIncrement(term, ref Carry, ref t, h, ref y, term.Vf(t, y), w1);
-                StepWithIncrement(term, ref Carry, ref t, h, ref y, term.Vf(t, y), w2);
-                StepWithIncrement(term, ref Carry, ref t, h, ref y, term.Vf(t, y), w3);
-                return 4;
-            }
-            Advance(term, t, h, y, haveF ? f : term.Vf(t, y), out TY y1, out _);
-            y = y1;
-            t = t + h;
-            return 1;
-        }
-    }
+    public readonly bool AdvanceRun(ref LaneState<T, TY, Cat<TY, TG, T>> s,
+        in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term, int steps, LoopOptions opt)
+        => false;
 
     /// <inheritdoc/>
     public void BeginRun(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,

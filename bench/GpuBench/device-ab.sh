@@ -12,18 +12,23 @@
 # --tsit5: the variant's Tsit5 kernels (Lorenz ensemble, rho sweep) against the hand-written CUDA Tsit5 kernel
 # (bench/reference/lorenz_tsit5.cu) at 10^5..10^7, alternated twice; with bench/results/gpubench/variantC.tar.xz (a
 # third build's assemblies, laid over the base like B) also that build in each round.
+# --sde: a change to the SDE kernel — every case of the variant at 10^5..10^7 (the ODE kernels' agreement with the CPU
+# runner included), the GBM case of A and B alternated twice with the hand-written CUDA kernel, B's GBM kernel under
+# four launch bounds, GBM at 4x the steps, and the CUDA RK4 and Tsit5 references.
+# With bench/results/gpubench/variantA.tar.xz present, A is the base archive with that build's assemblies laid over it.
 set -uo pipefail
-plan=full; [[ "${1:-}" == "--adaptive" ]] && plan=adaptive; [[ "${1:-}" == "--tsit5" ]] && plan=tsit5
+plan=full; [[ "${1:-}" == "--adaptive" ]] && plan=adaptive; [[ "${1:-}" == "--tsit5" ]] && plan=tsit5; [[ "${1:-}" == "--sde" ]] && plan=sde
 # Results go to a scratch folder packed into $OUT/all.tgz at the end (a device call returns at most 8 files); without
 # $OUT they stay in ./device-out.
 dest="${OUT:-}"; out="$(mktemp -d /tmp/device-out.XXXXXX)"
 [[ -n "$dest" ]] || { out="$PWD/device-out"; mkdir -p "$out"; }
 trap '[[ -n "$dest" ]] && tar -C "$out" -czf "$dest/all.tgz" .' EXIT
+trap 'exit 143' TERM
 export PATH="$PATH:/usr/local/cuda/bin"
 res=bench/results/gpubench
 nvidia-smi --query-gpu=name,driver_version,clocks.max.sm,memory.total --format=csv > "$out/gpu.txt" 2>&1
 a="$(mktemp -d /tmp/gpubenchA.XXXXXX)"; b="$(mktemp -d /tmp/gpubenchB.XXXXXX)"
-tar -xJf "$res/gpubench.tar.xz" -C "$a"
+tar -xJf "$res/gpubench.tar.xz" -C "$a"; [[ -f "$res/variantA.tar.xz" ]] && tar -xJf "$res/variantA.tar.xz" -C "$a"
 tar -xJf "$res/gpubench.tar.xz" -C "$b" && tar -xJf "$res/variantB.tar.xz" -C "$b"
 c=""; if [[ -f "$res/variantC.tar.xz" ]]; then c="$(mktemp -d /tmp/gpubenchC.XXXXXX)"; tar -xJf "$res/gpubench.tar.xz" -C "$c" && tar -xJf "$res/variantC.tar.xz" -C "$c"; fi
 ( nvcc -O3 -arch=sm_90 -o /tmp/gbm_em_cuda bench/reference/gbm_em.cu
@@ -39,6 +44,22 @@ if [[ $plan == tsit5 ]]; then
     [[ -n "$c" ]] && step "C-all-$r" 150 "$c/gpubench/gpubench" 1e5 1e6 1e7 --reps 5
     step "cuda-tsit5-$r" 60 bash -c 'for p in lorenz sweep; do for n in 100000 1000000 10000000; do /tmp/lorenz_tsit5_cuda $p $n 5; done; done'
   done
+  rm -rf "$a" "$b"; exit 0
+fi
+if [[ $plan == sde ]]; then
+  step B-all 120 "$b/gpubench/gpubench" 1e5 1e6 1e7 --reps 5
+  wait "$nvccpid"; echo "nvcc rc=$?"
+  for r in 1 2; do
+    step "A-gbm-$r" 35 "$a/gpubench/gpubench" 1e5 1e6 1e7 --reps 5 --only-gbm
+    step "B-gbm-$r" 35 "$b/gpubench/gpubench" 1e5 1e6 1e7 --reps 5 --only-gbm
+    step "cuda-gbm-$r" 25 bash -c 'for n in 100000 1000000 10000000; do /tmp/gbm_em_cuda $n 5 12345; done'
+  done
+  for bd in none 256,2 256,3 128,4; do step "B-gbm-bounds-${bd/,/-}" 25 "$b/gpubench/gpubench" 1e6 1e7 --reps 5 --only-gbm --bounds "$bd"; done
+  step B-gbm-1008 25 "$b/gpubench/gpubench" 1e7 --reps 5 --only-gbm --gbm-steps 1008
+  step A-gbm-1008 25 "$a/gpubench/gpubench" 1e7 --reps 5 --only-gbm --gbm-steps 1008
+  step cuda-gbm-1008 15 /tmp/gbm_em_cuda_1008 10000000 5 12345
+  step cuda-rk4 25 bash -c 'for n in 100000 1000000 10000000; do /tmp/lorenz_rk4_cuda $n 5; done'
+  step cuda-tsit5 35 bash -c 'for p in lorenz sweep; do for n in 100000 1000000 10000000; do /tmp/lorenz_tsit5_cuda $p $n 5; done; done'
   rm -rf "$a" "$b"; exit 0
 fi
 if [[ $plan == adaptive ]]; then

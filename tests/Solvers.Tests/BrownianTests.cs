@@ -215,10 +215,9 @@ public class BrownianTests
     [Fact]
     public void FixedStepBrownian_RunsByStepNumber_GiveTheStreamsBits_AndOnlyOnItsGrid()
     {
-        // A run's increments by grid step (no division per step) against the stream queried by time: from a block
-        // boundary and from inside one, for two members sharing a cache, in two noise dimensions.
+        // A run's increments by grid step (no division per step), one at a time and by Philox block, against the stream
+        // queried by time: from a block boundary and from inside one, for two members, in two noise dimensions.
         var path = new FixedStepBrownian<KernelF64, Vec2<KernelF64>>(4242, 0, 1, 0.01, KernelF64.From(6));
-        var cache = default(FixedStepNormals<KernelF64, Vec2<KernelF64>>);
         foreach (var (start, member) in new[] { (0, 6.0), (7, 6.0), (7, 9.0), (30, 6.0) })
         {
             path.Member = KernelF64.From(member);
@@ -228,9 +227,13 @@ public class BrownianTests
             {
                 double t0 = 0.01 * (start + i);
                 var fresh = path.Increment(KernelF64.From(t0), KernelF64.From(t0 + 0.01));
-                var byStep = path.StepIncrement(step, ref cache);
+                var byStep = path.StepIncrement(step);
                 Assert.Equal(BitConverter.DoubleToInt64Bits(fresh.X.V), BitConverter.DoubleToInt64Bits(byStep.X.V));
                 Assert.Equal(BitConverter.DoubleToInt64Bits(fresh.Y.V), BitConverter.DoubleToInt64Bits(byStep.Y.V));
+                path.StepBlock(step >> 2, out var w0, out var w1, out var w2, out var w3);
+                var byBlock = (step & 3) switch { 0 => w0, 1 => w1, 2 => w2, _ => w3 };
+                Assert.Equal(BitConverter.DoubleToInt64Bits(fresh.X.V), BitConverter.DoubleToInt64Bits(byBlock.X.V));
+                Assert.Equal(BitConverter.DoubleToInt64Bits(fresh.Y.V), BitConverter.DoubleToInt64Bits(byBlock.Y.V));
             }
         }
         // Not on the grid: another step length, backwards, or past the stream's index range; the tree has no grid.
