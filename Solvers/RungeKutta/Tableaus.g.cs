@@ -100,10 +100,7 @@ public struct Euler : IExplicitRungeKutta
         TY errNew = TY.Splat(T.Zero);
         y1 = yNew;
         err = errNew;
-        if (wantStages)
-        {
-            k.K0 = k0;
-        }
+        k.K0 = k0;
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -280,11 +277,8 @@ public struct Heun : IExplicitRungeKutta
         }
         y1 = yNew;
         err = errNew;
-        if (wantStages)
-        {
-            k.K0 = k0;
-            k.K1 = k1;
-        }
+        k.K0 = k0;
+        k.K1 = k1;
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -470,11 +464,8 @@ public struct Midpoint : IExplicitRungeKutta
         }
         y1 = yNew;
         err = errNew;
-        if (wantStages)
-        {
-            k.K0 = k0;
-            k.K1 = k1;
-        }
+        k.K0 = k0;
+        k.K1 = k1;
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -664,11 +655,8 @@ public struct Ralston : IExplicitRungeKutta
         }
         y1 = yNew;
         err = errNew;
-        if (wantStages)
-        {
-            k.K0 = k0;
-            k.K1 = k1;
-        }
+        k.K0 = k0;
+        k.K1 = k1;
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -896,13 +884,10 @@ public struct Rk4 : IExplicitRungeKutta
         TY errNew = TY.Splat(T.Zero);
         y1 = yNew;
         err = errNew;
-        if (wantStages)
-        {
-            k.K0 = k0;
-            k.K1 = k1;
-            k.K2 = k2;
-            k.K3 = k3;
-        }
+        k.K0 = k0;
+        k.K1 = k1;
+        k.K2 = k2;
+        k.K3 = k3;
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1150,13 +1135,10 @@ public struct Bosh3 : IExplicitRungeKutta
         }
         y1 = yNew;
         err = errNew;
-        if (wantStages)
-        {
-            k.K0 = k0;
-            k.K1 = k1;
-            k.K2 = k2;
-            k.K3 = k3;
-        }
+        k.K0 = k0;
+        k.K1 = k1;
+        k.K2 = k2;
+        k.K3 = k3;
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1481,16 +1463,13 @@ public struct Dopri5 : IExplicitRungeKutta
         }
         y1 = yNew;
         err = errNew;
-        if (wantStages)
-        {
-            k.K0 = k0;
-            k.K1 = k1;
-            k.K2 = k2;
-            k.K3 = k3;
-            k.K4 = k4;
-            k.K5 = k5;
-            k.K6 = k6;
-        }
+        k.K0 = k0;
+        k.K1 = k1;
+        k.K2 = k2;
+        k.K3 = k3;
+        k.K4 = k4;
+        k.K5 = k5;
+        k.K6 = k6;
     }
     /// <inheritdoc/>
     // Its own JIT root: inlined into the run loop it would exhaust the JIT inlining budget (measured).
@@ -1922,16 +1901,13 @@ public struct Tsit5 : IExplicitRungeKutta
         }
         y1 = yNew;
         err = errNew;
-        if (wantStages)
-        {
-            k.K0 = k0;
-            k.K1 = k1;
-            k.K2 = k2;
-            k.K3 = k3;
-            k.K4 = k4;
-            k.K5 = k5;
-            k.K6 = k6;
-        }
+        k.K0 = k0;
+        k.K1 = k1;
+        k.K2 = k2;
+        k.K3 = k3;
+        k.K4 = k4;
+        k.K5 = k5;
+        k.K6 = k6;
     }
     /// <inheritdoc/>
     // Its own JIT root: inlined into the run loop it would exhaust the JIT inlining budget (measured).
@@ -2562,23 +2538,20 @@ public struct Dopri8 : IExplicitRungeKutta
         }
         y1 = yNew;
         err = errNew;
-        if (wantStages)
-        {
-            k.K0 = k0;
-            k.K1 = k1;
-            k.K2 = k2;
-            k.K3 = k3;
-            k.K4 = k4;
-            k.K5 = k5;
-            k.K6 = k6;
-            k.K7 = k7;
-            k.K8 = k8;
-            k.K9 = k9;
-            k.K10 = k10;
-            k.K11 = k11;
-            k.K12 = k12;
-            k.K13 = k13;
-        }
+        k.K0 = k0;
+        k.K1 = k1;
+        k.K2 = k2;
+        k.K3 = k3;
+        k.K4 = k4;
+        k.K5 = k5;
+        k.K6 = k6;
+        k.K7 = k7;
+        k.K8 = k8;
+        k.K9 = k9;
+        k.K10 = k10;
+        k.K11 = k11;
+        k.K12 = k12;
+        k.K13 = k13;
     }
     /// <inheritdoc/>
     // Its own JIT root: inlined into the run loop it would exhaust the JIT inlining budget (measured).

@@ -15,9 +15,12 @@
 # --sde: a change to the SDE kernel — every case of the variant at 10^5..10^7 (the ODE kernels' agreement with the CPU
 # runner included), the GBM case of A and B alternated twice with the hand-written CUDA kernel, B's GBM kernel under
 # four launch bounds, GBM at 4x the steps, and the CUDA RK4 and Tsit5 references.
+# --ode: a change to the ODE kernels — variant C (variantC.tar.xz) against B, alternated twice at 10^5..10^7 (C's
+# first run with every case and its checks), C's kernels under other launch bounds, the hand-written CUDA Tsit5 and
+# RK4 kernels, and their register counts (nvcc -Xptxas -v) and SASS (cuobjdump) for comparison.
 # With bench/results/gpubench/variantA.tar.xz present, A is the base archive with that build's assemblies laid over it.
 set -uo pipefail
-plan=full; [[ "${1:-}" == "--adaptive" ]] && plan=adaptive; [[ "${1:-}" == "--tsit5" ]] && plan=tsit5; [[ "${1:-}" == "--sde" ]] && plan=sde
+plan=full; [[ "${1:-}" == "--adaptive" ]] && plan=adaptive; [[ "${1:-}" == "--tsit5" ]] && plan=tsit5; [[ "${1:-}" == "--sde" ]] && plan=sde; [[ "${1:-}" == "--ode" ]] && plan=ode
 # Results go to a scratch folder packed into $OUT/all.tgz at the end (a device call returns at most 8 files); without
 # $OUT they stay in ./device-out.
 dest="${OUT:-}"; out="$(mktemp -d /tmp/device-out.XXXXXX)"
@@ -45,6 +48,20 @@ if [[ $plan == tsit5 ]]; then
     step "cuda-tsit5-$r" 60 bash -c 'for p in lorenz sweep; do for n in 100000 1000000 10000000; do /tmp/lorenz_tsit5_cuda $p $n 5; done; done'
   done
   rm -rf "$a" "$b"; exit 0
+fi
+if [[ $plan == ode ]]; then
+  odes=tsit5-adaptive,dopri5-adaptive,rk4-fixed-dt1e-3,tsit5-sweep-t5
+  step C-all 120 "$c/gpubench/gpubench" 1e5 1e6 1e7 --reps 5
+  step B-ode-1 60 "$b/gpubench/gpubench" 1e5 1e6 1e7 --reps 5 --no-gbm --check 10
+  wait "$nvccpid"; echo "nvcc rc=$?"
+  step cuda-tsit5-1 35 bash -c 'for p in lorenz sweep; do for n in 100000 1000000 10000000; do /tmp/lorenz_tsit5_cuda $p $n 5; done; done'
+  step cuda-rk4-1 25 bash -c 'for n in 100000 1000000 10000000; do /tmp/lorenz_rk4_cuda $n 5; done'
+  step C-ode-2 60 "$c/gpubench/gpubench" 1e5 1e6 1e7 --reps 5 --no-gbm --check 10
+  step B-ode-2 60 "$b/gpubench/gpubench" 1e5 1e6 1e7 --reps 5 --no-gbm --check 10
+  for bd in 128,4 256,2 none; do step "C-adaptive-bounds-${bd/,/-}" 30 "$c/gpubench/gpubench" 1e6 1e7 --reps 5 --no-gbm --check 10 --cases tsit5-adaptive,dopri5-adaptive,tsit5-sweep-t5 --bounds "$bd"; done
+  for bd in 128,5 256,3 128,3; do step "C-rk4-bounds-${bd/,/-}" 25 "$c/gpubench/gpubench" 1e6 1e7 --reps 5 --no-gbm --check 10 --cases rk4-fixed-dt1e-3 --bounds "$bd"; done
+  ( for f in gbm_em lorenz_rk4 lorenz_tsit5; do echo "== $f"; nvcc -O3 -arch=sm_90 -Xptxas -v -cubin -o "/tmp/$f.cubin" "bench/reference/$f.cu" 2>&1; cuobjdump -sass "/tmp/$f.cubin" > "$out/sass-$f.txt" 2>&1; done ) > "$out/ptxas-references.txt" 2>&1
+  rm -rf "$a" "$b" "$c"; exit 0
 fi
 if [[ $plan == sde ]]; then
   step B-all 120 "$b/gpubench/gpubench" 1e5 1e6 1e7 --reps 5

@@ -314,7 +314,10 @@ for s in solvers:
     out.append('        ref RkStages<TY> k, out TY y1, out TY err, out TF fLast)')
     out.extend(WHERE)
     out.append('    {')
-    out.extend('        ' + x for x in L)
+    # In a kernel the stages are registers, and a store kept only when the caller asks for it leaves the previous step's
+    # stages live through the whole loop (ptxas cannot tell that they are never read): the twin stores them always.
+    w = L.index('if (wantStages)')
+    out.extend('        ' + x for x in L[:w] + [y.strip() for y in L[w + 2:-1]])
     out.append('    }')
     # Advance: the same stage recurrence and y1 (same operations in the same order, so the same bits) without the
     # error estimate or stored stages: runs of constant steps (Integrator.RunGroups). Up to four stages it inlines into
