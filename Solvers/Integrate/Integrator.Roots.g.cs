@@ -100,16 +100,16 @@ public static partial class Integrator
             where TF : struct, IState<TF, T>
         {
             T invDim = T.From(1.0 / TY.Dim);
-            TY k1 = term.Prod(f0, term.Contr(t0, t0 + dir));
+            TY k1 = term.Prod(f0, term.StepContr(t0, dir));
             T d0 = ScaledNorm(maxNorm, y0, y0, rtol, atol, invDim);
             T d1 = ScaledNorm(maxNorm, k1, y0, rtol, atol, invDim);
             T small = T.Or(T.Less(d0, T.From(1e-5)), T.Less(d1, T.From(1e-5)));
             T h0 = T.Select(small, T.From(1e-6), T.From(0.01) * d0 / d1);
             h0 = T.Select(T.IsFinite(h0), h0, T.From(1e-6));
-            TY y1 = TY.Add(y0, term.Prod(f0, term.Contr(t0, t0 + dir * h0)));
+            TY y1 = TY.Add(y0, term.Prod(f0, term.StepContr(t0, dir * h0)));
             TF f1 = term.Vf(t0 + dir * h0, y1);
             nfe = T.Select(mask, nfe + T.One, nfe);
-            TY k1b = term.Prod(f1, term.Contr(t0, t0 + dir));
+            TY k1b = term.Prod(f1, term.StepContr(t0, dir));
             T d2 = ScaledNorm(maxNorm, TY.Sub(k1b, k1), y0, rtol, atol, invDim) / h0;
             T dm = T.Max(d1, d2);
             T h1 = T.Select(T.LessEqual(dm, T.From(1e-15)), T.Max(T.From(1e-6), h0 * T.From(1e-3)),
@@ -216,16 +216,16 @@ public static partial class Integrator
             where TF : struct, IState<TF, T>
         {
             T invDim = T.From(1.0 / TY.Dim);
-            TY k1 = term.Prod(f0, term.Contr(t0, t0 + dir));
+            TY k1 = term.Prod(f0, term.StepContr(t0, dir));
             T d0 = ScaledNorm(maxNorm, y0, y0, rtol, atol, invDim);
             T d1 = ScaledNorm(maxNorm, k1, y0, rtol, atol, invDim);
             T small = T.Or(T.Less(d0, T.From(1e-5)), T.Less(d1, T.From(1e-5)));
             T h0 = T.Select(small, T.From(1e-6), T.From(0.01) * d0 / d1);
             h0 = T.Select(T.IsFinite(h0), h0, T.From(1e-6));
-            TY y1 = TY.Add(y0, term.Prod(f0, term.Contr(t0, t0 + dir * h0)));
+            TY y1 = TY.Add(y0, term.Prod(f0, term.StepContr(t0, dir * h0)));
             TF f1 = term.Vf(t0 + dir * h0, y1);
             nfe = T.Select(mask, nfe + T.One, nfe);
-            TY k1b = term.Prod(f1, term.Contr(t0, t0 + dir));
+            TY k1b = term.Prod(f1, term.StepContr(t0, dir));
             T d2 = ScaledNorm(maxNorm, TY.Sub(k1b, k1), y0, rtol, atol, invDim) / h0;
             T dm = T.Max(d1, d2);
             T h1 = T.Select(T.LessEqual(dm, T.From(1e-15)), T.Max(T.From(1e-6), h0 * T.From(1e-3)),

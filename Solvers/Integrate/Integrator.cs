@@ -733,7 +733,7 @@ public static partial class Integrator
         }
         if (!dense.HaveKEnd)
         {
-            dense.KEnd = term.Prod(fNew, term.Contr(t0, t0 + hReal));
+            dense.KEnd = term.Prod(fNew, term.StepContr(t0, hReal));
             dense.HaveKEnd = true;
         }
         if (TSolver.DenseEvaluations == 0 || !T.Any(need)) return;

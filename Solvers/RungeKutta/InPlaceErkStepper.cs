@@ -89,7 +89,7 @@ public struct InPlaceErkStepper<TTab, TModel, T, TY> : ISolverStepper<OdeTerm<TM
     private static void Run(in OdeTerm<TModel, T, TY> term, T t0, T h, in TY y0, in TY f0, ref RkStages<TY> k, out TY y1, out TY fLast)
     {
         int d = TY.Dim, s = Tab.S;
-        T control = term.Contr(t0, t0 + h);
+        T control = term.StepContr(t0, h);
         ref T yr = ref Lanes(y0);
         SetStage(ref k, 0, control, f0, d);
         Unsafe.SkipInit(out TY ys);

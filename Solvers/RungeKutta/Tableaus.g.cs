@@ -70,7 +70,7 @@ public struct Euler : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TY k0 = term.Prod(f0, control);
         fLast = f0;
         TY yNew = y0;
@@ -92,7 +92,7 @@ public struct Euler : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TY k0 = term.Prod(f0, control);
         fLast = f0;
         TY yNew = y0;
@@ -110,7 +110,7 @@ public struct Euler : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         fLast = f0;
         TY yNew = y0;
         yNew = term.ProdAdd(yNew, f0, control);
@@ -124,7 +124,7 @@ public struct Euler : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         fLast = f0;
         TY yNew = y0;
         yNew = term.ProdAdd(yNew, f0, control);
@@ -224,7 +224,7 @@ public struct Heun : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TC c0 = term.ScaleControl(T.From(0.5), control);
         TY k0 = term.Prod(f0, control);
         TY ys1 = y0;
@@ -258,7 +258,7 @@ public struct Heun : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TC c0 = term.ScaleControl(T.From(0.5), control);
         TY k0 = term.Prod(f0, control);
         TY ys1 = y0;
@@ -288,7 +288,7 @@ public struct Heun : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TC c0 = term.ScaleControl(T.From(0.5), control);
         TY ys1 = y0;
         ys1 = term.ProdAdd(ys1, f0, control);
@@ -307,7 +307,7 @@ public struct Heun : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TC c0 = term.ScaleControl(T.From(0.5), control);
         TY ys1 = y0;
         ys1 = term.ProdAdd(ys1, f0, control);
@@ -413,7 +413,7 @@ public struct Midpoint : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TC c0 = term.ScaleControl(T.From(0.5), control);
         TY k0 = term.Prod(f0, control);
         TY ys1 = y0;
@@ -446,7 +446,7 @@ public struct Midpoint : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TC c0 = term.ScaleControl(T.From(0.5), control);
         TY k0 = term.Prod(f0, control);
         TY ys1 = y0;
@@ -475,7 +475,7 @@ public struct Midpoint : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TC c0 = term.ScaleControl(T.From(0.5), control);
         TY ys1 = y0;
         ys1 = term.ProdAdd(ys1, f0, c0);
@@ -493,7 +493,7 @@ public struct Midpoint : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TC c0 = term.ScaleControl(T.From(0.5), control);
         TY ys1 = y0;
         ys1 = term.ProdAdd(ys1, f0, c0);
@@ -598,7 +598,7 @@ public struct Ralston : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TC c0 = term.ScaleControl(T.From(0.25), control);
         TC c1 = term.ScaleControl(T.From(0.6666666666666666), control);
         TC c2 = term.ScaleControl(T.From(0.75), control);
@@ -634,7 +634,7 @@ public struct Ralston : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TC c0 = term.ScaleControl(T.From(0.25), control);
         TC c1 = term.ScaleControl(T.From(0.6666666666666666), control);
         TC c2 = term.ScaleControl(T.From(0.75), control);
@@ -666,7 +666,7 @@ public struct Ralston : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TC c0 = term.ScaleControl(T.From(0.25), control);
         TC c1 = term.ScaleControl(T.From(0.6666666666666666), control);
         TC c2 = term.ScaleControl(T.From(0.75), control);
@@ -687,7 +687,7 @@ public struct Ralston : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TC c0 = term.ScaleControl(T.From(0.25), control);
         TC c1 = term.ScaleControl(T.From(0.6666666666666666), control);
         TC c2 = term.ScaleControl(T.From(0.75), control);
@@ -815,7 +815,7 @@ public struct Rk4 : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TC c0 = term.ScaleControl(T.From(0.16666666666666666), control);
         TC c1 = term.ScaleControl(T.From(0.3333333333333333), control);
         TC c2 = term.ScaleControl(T.From(0.5), control);
@@ -858,7 +858,7 @@ public struct Rk4 : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TC c0 = term.ScaleControl(T.From(0.16666666666666666), control);
         TC c1 = term.ScaleControl(T.From(0.3333333333333333), control);
         TC c2 = term.ScaleControl(T.From(0.5), control);
@@ -897,7 +897,7 @@ public struct Rk4 : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TC c0 = term.ScaleControl(T.From(0.16666666666666666), control);
         TC c1 = term.ScaleControl(T.From(0.3333333333333333), control);
         TC c2 = term.ScaleControl(T.From(0.5), control);
@@ -926,7 +926,7 @@ public struct Rk4 : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TC c0 = term.ScaleControl(T.From(0.16666666666666666), control);
         TC c1 = term.ScaleControl(T.From(0.3333333333333333), control);
         TC c2 = term.ScaleControl(T.From(0.5), control);
@@ -1062,7 +1062,7 @@ public struct Bosh3 : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TY k0 = term.Prod(f0, control);
         TY ys1 = y0;
         ys1 = TY.Fma(T.From(0.5), k0, ys1);
@@ -1107,7 +1107,7 @@ public struct Bosh3 : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TY k0 = term.Prod(f0, control);
         TY ys1 = y0;
         ys1 = TY.Fma(T.From(0.5), k0, ys1);
@@ -1148,7 +1148,7 @@ public struct Bosh3 : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TY k0 = term.Prod(f0, control);
         TY ys1 = y0;
         ys1 = TY.Fma(T.From(0.5), k0, ys1);
@@ -1176,7 +1176,7 @@ public struct Bosh3 : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TY k0 = term.Prod(f0, control);
         TY ys1 = y0;
         ys1 = TY.Fma(T.From(0.5), k0, ys1);
@@ -1335,7 +1335,7 @@ public struct Dopri5 : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TY k0 = term.Prod(f0, control);
         TY ys1 = y0;
         ys1 = TY.Fma(T.From(0.2), k0, ys1);
@@ -1409,7 +1409,7 @@ public struct Dopri5 : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TY k0 = term.Prod(f0, control);
         TY ys1 = y0;
         ys1 = TY.Fma(T.From(0.2), k0, ys1);
@@ -1480,7 +1480,7 @@ public struct Dopri5 : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TY k0 = term.Prod(f0, control);
         TY ys1 = y0;
         ys1 = TY.Fma(T.From(0.2), k0, ys1);
@@ -1532,7 +1532,7 @@ public struct Dopri5 : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TY k0 = term.Prod(f0, control);
         TY ys1 = y0;
         ys1 = TY.Fma(T.From(0.2), k0, ys1);
@@ -1584,7 +1584,7 @@ public struct Dopri5 : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TY yx0 = y0;
         yx0 = TY.Fma(T.From(0.11612336096857857), k.K0, yx0);
         yx0 = TY.Fma(T.From(0.2485883975500906), k.K2, yx0);
@@ -1610,7 +1610,7 @@ public struct Dopri5 : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TY yx0 = y0;
         yx0 = TY.Fma(T.From(0.11612336096857857), k.K0, yx0);
         yx0 = TY.Fma(T.From(0.2485883975500906), k.K2, yx0);
@@ -1769,7 +1769,7 @@ public struct Tsit5 : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TY k0 = term.Prod(f0, control);
         TY ys1 = y0;
         ys1 = TY.Fma(T.From(0.161), k0, ys1);
@@ -1845,7 +1845,7 @@ public struct Tsit5 : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TY k0 = term.Prod(f0, control);
         TY ys1 = y0;
         ys1 = TY.Fma(T.From(0.161), k0, ys1);
@@ -1918,7 +1918,7 @@ public struct Tsit5 : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TY k0 = term.Prod(f0, control);
         TY ys1 = y0;
         ys1 = TY.Fma(T.From(0.161), k0, ys1);
@@ -1971,7 +1971,7 @@ public struct Tsit5 : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TY k0 = term.Prod(f0, control);
         TY ys1 = y0;
         ys1 = TY.Fma(T.From(0.161), k0, ys1);
@@ -2024,7 +2024,7 @@ public struct Tsit5 : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TY yx0 = y0;
         yx0 = TY.Fma(T.From(0.12115212484275657), k.K0, yx0);
         yx0 = TY.Fma(T.From(0.007614814814814814), k.K1, yx0);
@@ -2051,7 +2051,7 @@ public struct Tsit5 : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TY yx0 = y0;
         yx0 = TY.Fma(T.From(0.12115212484275657), k.K0, yx0);
         yx0 = TY.Fma(T.From(0.007614814814814814), k.K1, yx0);
@@ -2259,7 +2259,7 @@ public struct Dopri8 : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TY k0 = term.Prod(f0, control);
         TY ys1 = y0;
         ys1 = TY.Fma(T.From(0.05555555555555555), k0, ys1);
@@ -2412,7 +2412,7 @@ public struct Dopri8 : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TY k0 = term.Prod(f0, control);
         TY ys1 = y0;
         ys1 = TY.Fma(T.From(0.05555555555555555), k0, ys1);
@@ -2562,7 +2562,7 @@ public struct Dopri8 : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TY k0 = term.Prod(f0, control);
         TY ys1 = y0;
         ys1 = TY.Fma(T.From(0.05555555555555555), k0, ys1);
@@ -2683,7 +2683,7 @@ public struct Dopri8 : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TY k0 = term.Prod(f0, control);
         TY ys1 = y0;
         ys1 = TY.Fma(T.From(0.05555555555555555), k0, ys1);
@@ -2804,7 +2804,7 @@ public struct Dopri8 : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TY yx0 = y0;
         yx0 = TY.Fma(T.From(0.04694156470786626), k.K0, yx0);
         yx0 = TY.Fma(T.From(-0.03040595035027044), k.K5, yx0);
@@ -2910,7 +2910,7 @@ public struct Dopri8 : IExplicitRungeKutta
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         TY yx0 = y0;
         yx0 = TY.Fma(T.From(0.04694156470786626), k.K0, yx0);
         yx0 = TY.Fma(T.From(-0.03040595035027044), k.K5, yx0);

@@ -54,7 +54,7 @@ public struct KernelSdeStepper<TMethod, TDrift, TDiff, T, TY, TX, TG>
         if (TMethod.HasAdvance && !wantError)
         {
             // The method's plain step with its control, and the stages of the linear dense output (as SdeStepper.Step).
-            var control = term.Contr(t0, t0 + h);
+            var control = term.StepContr(t0, h);
             k.K0 = term.Prod(f0, control);
             TMethod.Advance<TDrift, TDiff, FixedStepBrownian<T, TX>, T, TY, TX, TG>(term, f0, control, y0, ref Carry, out y1, out fLast);
             k.K13 = TY.Sub(y1, y0);
@@ -75,18 +75,18 @@ public struct KernelSdeStepper<TMethod, TDrift, TDiff, T, TY, TX, TG>
     {
         T t1 = t0 + h;
         TX w = _runStep >= 0 ? term.Second.Path.StepIncrement(_runStep++) : term.Second.Path.Increment(t0, t1);
-        StepWith(term, ref Carry, t0, t1, y0, f0, w, out y1, out fLast);
+        StepWith(term, ref Carry, t0, h, y0, f0, w, out y1, out fLast);
     }
 
     /// <summary>
-    /// The method's plain step from (t0, y0) to t1 with the Brownian increment <paramref name="w"/> given, committed (runs
+    /// The method's plain step of length h from (t0, y0) with the Brownian increment <paramref name="w"/> given, committed (runs
     /// are taken only by methods with their own Advance: <see cref="AdvanceRun"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StepWith(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, FixedStepBrownian<T, TX>, T, TY, TX, TG>, TX, TG, T, TY> term,
-        ref SdeCarry<T, TY, Cat<TY, TG, T>> carry, T t0, T t1, in TY y0, in Cat<TY, TG, T> f0, in TX w, out TY y1, out Cat<TY, TG, T> fLast)
+        ref SdeCarry<T, TY, Cat<TY, TG, T>> carry, T t0, T h, in TY y0, in Cat<TY, TG, T> f0, in TX w, out TY y1, out Cat<TY, TG, T> fLast)
     {
-        TMethod.Advance<TDrift, TDiff, FixedStepBrownian<T, TX>, T, TY, TX, TG>(term, f0, new Pair<T, TX>(term.First.Contr(t0, t1), w), y0, ref carry, out y1, out fLast);
+        TMethod.Advance<TDrift, TDiff, FixedStepBrownian<T, TX>, T, TY, TX, TG>(term, f0, new Pair<T, TX>(term.First.StepContr(t0, h), w), y0, ref carry, out y1, out fLast);
         SdeCarry<T, TY, Cat<TY, TG, T>>.Commit<TMethod>(ref carry, T.True);
     }
 
@@ -137,7 +137,7 @@ public struct KernelSdeStepper<TMethod, TDrift, TDiff, T, TY, TX, TG>
         ref SdeCarry<T, TY, Cat<TY, TG, T>> carry, ref T t, T h, ref TY y, in Cat<TY, TG, T> f0, in TX w)
     {
         T t1 = t + h;
-        StepWith(term, ref carry, t, t1, y, f0, w, out TY y1, out _);
+        StepWith(term, ref carry, t, h, y, f0, w, out TY y1, out _);
         y = y1;
         t = t1;
     }

@@ -271,7 +271,7 @@ public struct ReversibleHeun : ISdeMethod
         TY yHat0 = TY.Select(cont, carry.YHat, y0);
         Cat<TY, TG, T> fHat0 = Cat<TY, TG, T>.Select(cont, carry.FHat, f0);
         T t1 = t0 + h;
-        Pair<T, TX> c = term.Contr(t0, t1);
+        Pair<T, TX> c = term.StepContr(t0, h);
         TY yHat1 = TY.Add(TY.Sub(TY.Scale(T.From(2.0), y0), yHat0), term.Prod(fHat0, c));
         Cat<TY, TG, T> fHat1 = term.Vf(t1, yHat1);
         TY sum = term.Prod(Cat<TY, TG, T>.Add(fHat0, fHat1), c);

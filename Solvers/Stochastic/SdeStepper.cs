@@ -83,7 +83,7 @@ public interface ISdeMethod
 
     /// <summary>
     /// One plain step of a run of constant steps (no error estimate, no dense output) with the step's control
-    /// (Δt, ΔW) = term.Contr(t0, t0 + h) given, inlined into the run: the same arithmetic as <see cref="Step"/>, so
+    /// (Δt, ΔW) = term.StepContr(t0, h) given, inlined into the run: the same arithmetic as <see cref="Step"/>, so
     /// results are bit for bit those of the loop's step. Only called when <see cref="HasAdvance"/> is true.
     /// </summary>
     static virtual void Advance<TDrift, TDiff, TPath, T, TY, TX, TG>(
@@ -151,7 +151,7 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
             // the fixed-step stream, one Philox block and two transforms per four steps: GPU kernels' trajectories, and
             // on host lanes the steps around an ensemble's runs; other paths ignore the cache) — bit for bit the
             // method's Step, with its stages for the dense output.
-            var control = new Pair<T, TX>(term.First.Contr(t0, t0 + h), term.Second.Path.Increment(t0, t0 + h, ref Noise));
+            var control = new Pair<T, TX>(term.First.StepContr(t0, h), term.Second.Path.Increment(t0, t0 + h, ref Noise));
             k.K0 = term.Prod(f0, control);
             TMethod.Advance<TDrift, TDiff, TPath, T, TY, TX, TG>(term, f0, control, y0, ref Carry, out y1, out fLast);
             k.K13 = TY.Sub(y1, y0);
@@ -182,9 +182,9 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
                 // By step number when the run allows it (BeginRun), else from t0 with the block cache; both give the
                 // stream's bits.
                 TX w = RunStep >= 0 ? path.RunIncrement(RunStep++, ref RunNoise) : path.IncrementCached(t0, t1, ref Noise);
-                control = new(term.First.Contr(t0, t1), w);
+                control = new(term.First.StepContr(t0, h), w);
             }
-            else control = term.Contr(t0, t1);
+            else control = term.StepContr(t0, h);
             TMethod.Advance<TDrift, TDiff, TPath, T, TY, TX, TG>(term, f0, control, y0, ref Carry, out y1, out fLast);
         }
         else
@@ -274,7 +274,7 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
         ref SdeCarry<T, TY, Cat<TY, TG, T>> carry, ref T t, T h, ref TY y, in Cat<TY, TG, T> f0, in TX w)
     {
         T t1 = t + h;
-        TMethod.Advance<TDrift, TDiff, TPath, T, TY, TX, TG>(term, f0, new Pair<T, TX>(term.First.Contr(t, t1), w), y, ref carry, out TY y1, out _);
+        TMethod.Advance<TDrift, TDiff, TPath, T, TY, TX, TG>(term, f0, new Pair<T, TX>(term.First.StepContr(t, h), w), y, ref carry, out TY y1, out _);
         y = y1;
         t = t1;
     }

@@ -51,6 +51,9 @@ public struct ControlTerm<TField, TPath, T, TY, TX, TF> : ITerm<T, TY, TX, TF>
     public readonly TX Contr(T t0, T t1) => Path.Increment(t0, t1);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly TX StepContr(T t0, T h) => Path.Increment(t0, t0 + h);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly TY Prod(in TF vf, in TX control) => Field.Prod(vf, control);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

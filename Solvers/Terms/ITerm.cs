@@ -23,6 +23,13 @@ public interface ITerm<T, TY, TC, TF>
     TF Vf(T t, in TY y);
     /// <summary>The control's increment over [t0, t1]; the same interval always gives the same increment.</summary>
     TC Contr(T t0, T t1);
+    /// <summary>
+    /// The control's increment over a step of length <paramref name="h"/> from <paramref name="t0"/>, what solvers step
+    /// with: time's increment is h itself (as DifferentialEquations.jl and hand-written integrators take it, not the
+    /// rounded difference (t0 + h) − t0 of <see cref="Contr"/>, which costs two operations a step and makes the increment
+    /// of a constant step vary in its last bits); a path's is <c>Contr(t0, t0 + h)</c>.
+    /// </summary>
+    TC StepContr(T t0, T h);
     /// <summary>The vector field applied to a control increment.</summary>
     TY Prod(in TF vf, in TC control);
     /// <summary><c>Prod(Vf(t, y), control)</c>: what a solver stage needs (Diffrax's <c>vf_prod</c>).</summary>
@@ -60,6 +67,9 @@ public struct OdeTerm<TField, T, TY> : ITerm<T, TY, T, TY>
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly T Contr(T t0, T t1) => t1 - t0;
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly T StepContr(T t0, T h) => h;
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly TY Prod(in TY vf, in T control) => TY.Scale(control, vf);
@@ -111,6 +121,9 @@ public struct MultiTerm<TA, TCA, TFA, TB, TCB, TFB, T, TY> : ITerm<T, TY, Pair<T
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly Pair<TCA, TCB> Contr(T t0, T t1) => new(First.Contr(t0, t1), Second.Contr(t0, t1));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly Pair<TCA, TCB> StepContr(T t0, T h) => new(First.StepContr(t0, h), Second.StepContr(t0, h));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly TY Prod(in Cat<TFA, TFB, T> vf, in Pair<TCA, TCB> control)

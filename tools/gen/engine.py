@@ -41,7 +41,7 @@ public static partial class ExplicitRungeKuttaEngine
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         k.K0 = term.Prod(f0, control);
         fLast = f0;
         TY yLast = y0;
@@ -122,7 +122,7 @@ o.append('''        y = TY.Fma(TTab.DenseWeight(TTab.Stages, theta), kEnd, y);
         where TF : struct, IState<TF, T>
     {
         if (TTab.DenseStages == 0) return;
-        TC control = term.Contr(t0, t0 + h);
+        TC control = term.StepContr(t0, h);
         int s = TTab.Stages;
         for (int m = 0; m < TTab.DenseStages; m++)
         {

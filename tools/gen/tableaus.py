@@ -248,7 +248,7 @@ for s in solvers:
     # coefficients as literals and zero terms dropped (what a C++ template would fold at compile time).
     a = s['a']; b = s['b']; e = s['e']; c = s['c']
     L = []
-    L.append('TC control = term.Contr(t0, t0 + h);')
+    L.append('TC control = term.StepContr(t0, h);')
     # Fused tableaus: each distinct coefficient times the control once per step (a coefficient of 1 is the control).
     cvals = sorted({float(v) for row in a for v in row} | {float(v) for v in b}) if fused else []
     cvals = [v for v in cvals if v not in (0.0, 1.0)]
@@ -355,7 +355,7 @@ for s in solvers:
     if M:
         # The extra stages of the bootstrapped interpolant: input j is stage j (j < S), k_end (j = S) or extra stage
         # j − S − 1, which is stored in slot j − 1 of the stage buffer (slot S + m holds extra m).
-        P = ['TC control = term.Contr(t0, t0 + h);']
+        P = ['TC control = term.StepContr(t0, h);']
         for m_, (th, row) in enumerate(extras):
             P.append(f'TY yx{m_} = y0;')
             for j, v in enumerate(row):
