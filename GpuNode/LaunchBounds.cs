@@ -17,13 +17,12 @@ namespace Diffrax.GpuNode;
 /// <remarks>
 /// Defaults (<see cref="For"/>, CUDA only: other accelerators ignore bounds): SDE kernels (constant-step runs) get
 /// <see cref="ConstantSteps"/>, constant-step ODE kernels <see cref="OdeConstantSteps"/>, adaptive ODE kernels
-/// <see cref="Adaptive"/>. Measured on an NVIDIA H200 with 10⁷ members (bench/README.md): GBM Euler–Maruyama 97.9 G
-/// path-steps/s unbounded (126 registers), 111.5 G at (256, 3), 116.9 G at (256, 4), 114.9 G at (128, 6). Lorenz RK4
-/// with its state in registers: 272 G member-steps/s unbounded, 277 G at (256, 4), 284 G at (256, 3), 287 G at
-/// (128, 4) (before, with the state in memory: 254 G unbounded, 280 / 284 / 275 G at (256, 4 / 5 / 6)). Adaptive
-/// kernels, since they keep their state in registers
-/// (<see cref="Solvers.Integrate.Integrator.RunInline"/>; Tsit5 232 registers unbounded): Tsit5 0.83 G members/s
-/// unbounded, 1.09 G at (128, 3), 0.59 G at (128, 4) and (256, 2); Dopri5 0.78 / 1.03 / 1.09 / 1.06 G.
+/// <see cref="Adaptive"/>. Measured on an NVIDIA H200 with 10⁷ members (bench/README.md, tenth session), with every
+/// kernel's state in registers and the kernels' steps storing their stages always (Tsit5 202 registers unbounded, RK4
+/// 116, GBM 118): GBM Euler–Maruyama 189 G path-steps/s unbounded, 190 G at (256, 2), 196 G at (256, 3), 197 G at
+/// (256, 4), 191 G at (128, 4); Lorenz RK4 275 G member-steps/s at (128, 3) and (128, 4), 282 G at (256, 3), 289 G at
+/// (128, 5); Tsit5 0.88 G members/s unbounded, 1.10 G at (128, 3), 1.17 G at (128, 4), 1.16 G at (256, 2); Dopri5
+/// 0.82 / 1.07 / 1.15 / 1.12 G.
 /// </remarks>
 /// <param name="GroupSize">Threads per group (a multiple of the warp size, 32 … 1024).</param>
 /// <param name="MinGroupsPerMultiprocessor">Groups that must fit on one multiprocessor at once (≥ 1).</param>
@@ -35,11 +34,11 @@ public readonly record struct LaunchBounds(int GroupSize, int MinGroupsPerMultip
     /// <summary>The default for SDE kernels (constant-step runs) on CUDA: groups of 256, four per multiprocessor (64 registers).</summary>
     public static LaunchBounds ConstantSteps => new(256, 4);
 
-    /// <summary>The default for constant-step ODE kernels on CUDA: groups of 128, four per multiprocessor (128 registers).</summary>
-    public static LaunchBounds OdeConstantSteps => new(128, 4);
+    /// <summary>The default for constant-step ODE kernels on CUDA: groups of 128, five per multiprocessor (96 registers).</summary>
+    public static LaunchBounds OdeConstantSteps => new(128, 5);
 
-    /// <summary>The default for adaptive kernels on CUDA: groups of 128, three per multiprocessor (170 registers).</summary>
-    public static LaunchBounds Adaptive => new(128, 3);
+    /// <summary>The default for adaptive kernels on CUDA: groups of 128, four per multiprocessor (128 registers).</summary>
+    public static LaunchBounds Adaptive => new(128, 4);
 
     /// <summary>Whether these are real bounds (not <see cref="None"/>).</summary>
     public bool IsBounded => GroupSize != 0 || MinGroupsPerMultiprocessor != 0;

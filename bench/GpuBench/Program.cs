@@ -65,7 +65,7 @@ Emit(new Dictionary<string, object?>
     ["memory_bytes"] = acc.MemorySize,
     ["dotnet"] = Environment.Version.ToString(),
     ["ilgpu"] = typeof(Accelerator).Assembly.GetName().Version?.ToString(),
-    ["launch_bounds"] = bounds?.ToString() ?? "default (on CUDA: SDE kernels 256,4, constant-step ODE kernels 128,4, adaptive 128,3)",
+    ["launch_bounds"] = bounds?.ToString() ?? $"default (on CUDA: SDE kernels {LaunchBounds.ConstantSteps}, constant-step ODE kernels {LaunchBounds.OdeConstantSteps}, adaptive {LaunchBounds.Adaptive})",
 });
 
 var pid = new PidOptions { Rtol = 1e-6, Atol = 1e-8 };

@@ -18,9 +18,13 @@
 # --ode: a change to the ODE kernels — variant C (variantC.tar.xz) against B, alternated twice at 10^5..10^7 (C's
 # first run with every case and its checks), C's kernels under other launch bounds, the hand-written CUDA Tsit5 and
 # RK4 kernels, and their register counts (nvcc -Xptxas -v) and SASS (cuobjdump) for comparison.
+# --profile: variant C against B (both every case at 10^5..10^7, alternated twice), C's kernels under other launch
+# bounds, the hand-written CUDA kernels, and Nsight Compute (ncu) sections for C's GBM kernel and the CUDA GBM kernel
+# at 10^6 paths (occupancy, warp states, instructions executed).
+# DEADLINE_S: steps that could run past this many seconds of the script are skipped.
 # With bench/results/gpubench/variantA.tar.xz present, A is the base archive with that build's assemblies laid over it.
 set -uo pipefail
-plan=full; [[ "${1:-}" == "--adaptive" ]] && plan=adaptive; [[ "${1:-}" == "--tsit5" ]] && plan=tsit5; [[ "${1:-}" == "--sde" ]] && plan=sde; [[ "${1:-}" == "--ode" ]] && plan=ode
+plan=full; [[ "${1:-}" == "--adaptive" ]] && plan=adaptive; [[ "${1:-}" == "--tsit5" ]] && plan=tsit5; [[ "${1:-}" == "--sde" ]] && plan=sde; [[ "${1:-}" == "--ode" ]] && plan=ode; [[ "${1:-}" == "--profile" ]] && plan=profile
 # Results go to a scratch folder packed into $OUT/all.tgz at the end (a device call returns at most 8 files); without
 # $OUT they stay in ./device-out.
 dest="${OUT:-}"; out="$(mktemp -d /tmp/device-out.XXXXXX)"
@@ -39,7 +43,8 @@ c=""; if [[ -f "$res/variantC.tar.xz" ]]; then c="$(mktemp -d /tmp/gpubenchC.XXX
   if [[ $plan != full ]]; then nvcc -O3 -arch=sm_90 -o /tmp/lorenz_tsit5_cuda bench/reference/lorenz_tsit5.cu; fi
   nvcc -O3 -arch=sm_90 -o /tmp/lorenz_rk4_cuda bench/reference/lorenz_rk4.cu ) > "$out/nvcc.log" 2>&1 &
 nvccpid=$!
-step() { local name="$1" limit="$2"; shift 2; local t0=$SECONDS; timeout "$limit" "$@" > "$out/$name.json" 2> "$out/$name.err"; echo "$name rc=$? $((SECONDS - t0)) s"; }
+deadline=${DEADLINE_S:-100000}
+step() { local name="$1" limit="$2"; shift 2; local t0=$SECONDS; if (( SECONDS + limit > deadline )); then echo "$name skipped (deadline)"; return; fi; timeout "$limit" "$@" > "$out/$name.json" 2> "$out/$name.err"; echo "$name rc=$? $((SECONDS - t0)) s"; }
 if [[ $plan == tsit5 ]]; then
   wait "$nvccpid"; echo "nvcc rc=$?"
   for r in 1 2; do
@@ -48,6 +53,28 @@ if [[ $plan == tsit5 ]]; then
     step "cuda-tsit5-$r" 60 bash -c 'for p in lorenz sweep; do for n in 100000 1000000 10000000; do /tmp/lorenz_tsit5_cuda $p $n 5; done; done'
   done
   rm -rf "$a" "$b"; exit 0
+fi
+if [[ $plan == profile ]]; then
+  step C-all-1 100 "$c/gpubench/gpubench" 1e5 1e6 1e7 --reps 5
+  step B-all-1 60 "$b/gpubench/gpubench" 1e5 1e6 1e7 --reps 5 --check 10
+  wait "$nvccpid"; echo "nvcc rc=$?"
+  step cuda-gbm 25 bash -c 'for n in 100000 1000000 10000000; do /tmp/gbm_em_cuda $n 5 12345; done'
+  step cuda-rk4 25 bash -c 'for n in 100000 1000000 10000000; do /tmp/lorenz_rk4_cuda $n 5; done'
+  step cuda-tsit5 35 bash -c 'for p in lorenz sweep; do for n in 100000 1000000 10000000; do /tmp/lorenz_tsit5_cuda $p $n 5; done; done'
+  step C-all-2 60 "$c/gpubench/gpubench" 1e5 1e6 1e7 --reps 5 --check 10
+  step B-all-2 60 "$b/gpubench/gpubench" 1e5 1e6 1e7 --reps 5 --check 10
+  for bd in 128,3 256,2; do step "C-adaptive-bounds-${bd/,/-}" 30 "$c/gpubench/gpubench" 1e6 1e7 --reps 5 --no-gbm --check 10 --cases tsit5-adaptive,dopri5-adaptive,tsit5-sweep-t5 --bounds "$bd"; done
+  for bd in 128,4 256,3 none; do step "C-rk4-bounds-${bd/,/-}" 25 "$c/gpubench/gpubench" 1e6 1e7 --reps 5 --no-gbm --check 10 --cases rk4-fixed-dt1e-3 --bounds "$bd"; done
+  ncu=$(command -v ncu || ls /usr/local/cuda/bin/ncu /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | head -1)
+  echo "ncu: ${ncu:-none}"
+  if [[ -n "$ncu" ]]; then
+    secs="--section SpeedOfLight --section Occupancy --section LaunchStats --section WarpStateStats --section InstructionStats --section ComputeWorkloadAnalysis"
+    step ncu-ours-gbm 70 "$ncu" $secs -k regex:Kernel_Sde --launch-skip 1 --launch-count 1 "$c/gpubench/gpubench" 1e6 --reps 5 --only-gbm --check 10
+    step ncu-cuda-gbm 40 "$ncu" $secs -k regex:gbm_em --launch-skip 1 --launch-count 1 /tmp/gbm_em_cuda 1000000 2 12345
+    step ncu-ours-rk4 70 "$ncu" $secs -k regex:Kernel_Ode --launch-skip 1 --launch-count 1 "$c/gpubench/gpubench" 1e6 --reps 5 --no-gbm --check 10 --cases rk4-fixed-dt1e-3
+    step ncu-cuda-rk4 40 "$ncu" $secs -k regex:lorenz --launch-skip 1 --launch-count 1 /tmp/lorenz_rk4_cuda 1000000 2
+  fi
+  rm -rf "$a" "$b" "$c"; exit 0
 fi
 if [[ $plan == ode ]]; then
   odes=tsit5-adaptive,dopri5-adaptive,rk4-fixed-dt1e-3,tsit5-sweep-t5
