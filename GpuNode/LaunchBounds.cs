@@ -18,11 +18,12 @@ namespace Diffrax.GpuNode;
 /// Defaults (<see cref="For"/>, CUDA only: other accelerators ignore bounds): SDE kernels (constant-step runs) get
 /// <see cref="ConstantSteps"/>, constant-step ODE kernels <see cref="OdeConstantSteps"/>, adaptive ODE kernels
 /// <see cref="Adaptive"/>. Measured on an NVIDIA H200 with 10⁷ members (bench/README.md, tenth session), with every
-/// kernel's state in registers and the kernels' steps storing their stages always (Tsit5 202 registers unbounded, RK4
-/// 116, GBM 118): GBM Euler–Maruyama 189 G path-steps/s unbounded, 190 G at (256, 2), 196 G at (256, 3), 197 G at
-/// (256, 4), 191 G at (128, 4); Lorenz RK4 275 G member-steps/s at (128, 3) and (128, 4), 282 G at (256, 3), 289 G at
-/// (128, 5); Tsit5 0.88 G members/s unbounded, 1.10 G at (128, 3), 1.17 G at (128, 4), 1.16 G at (256, 2); Dopri5
-/// 0.82 / 1.07 / 1.15 / 1.12 G.
+/// kernel's state in registers, the kernels' steps storing their stages always and the time control h
+/// (Tsit5 202 registers unbounded, RK4 117, GBM 118): GBM Euler–Maruyama 189 G path-steps/s unbounded, 190 G at
+/// (256, 2), 196 G at (256, 3), 197 G at (256, 4), 191 G at (128, 4); Lorenz RK4 298–302 G member-steps/s unbounded and
+/// at (128, 4 / 5 / 6) and (256, 3 / 4), all within 1.5 %; Tsit5 1.11 G members/s at (128, 3), 1.08 G at (128, 4),
+/// 1.12 G at (256, 2); Dopri5 1.08 / 1.16 / 1.13 G; the ρ sweep (Tsit5) 200 / 192 / 198 M. (256, 2) is within 2.2 % of
+/// the best of the three in every adaptive case.
 /// </remarks>
 /// <param name="GroupSize">Threads per group (a multiple of the warp size, 32 … 1024).</param>
 /// <param name="MinGroupsPerMultiprocessor">Groups that must fit on one multiprocessor at once (≥ 1).</param>
@@ -37,8 +38,8 @@ public readonly record struct LaunchBounds(int GroupSize, int MinGroupsPerMultip
     /// <summary>The default for constant-step ODE kernels on CUDA: groups of 128, five per multiprocessor (96 registers).</summary>
     public static LaunchBounds OdeConstantSteps => new(128, 5);
 
-    /// <summary>The default for adaptive kernels on CUDA: groups of 128, four per multiprocessor (128 registers).</summary>
-    public static LaunchBounds Adaptive => new(128, 4);
+    /// <summary>The default for adaptive kernels on CUDA: groups of 256, two per multiprocessor (128 registers).</summary>
+    public static LaunchBounds Adaptive => new(256, 2);
 
     /// <summary>Whether these are real bounds (not <see cref="None"/>).</summary>
     public bool IsBounded => GroupSize != 0 || MinGroupsPerMultiprocessor != 0;

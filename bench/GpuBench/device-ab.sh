@@ -21,10 +21,12 @@
 # --profile: variant C against B (both every case at 10^5..10^7, alternated twice), C's kernels under other launch
 # bounds, the hand-written CUDA kernels, and Nsight Compute (ncu) sections for C's GBM kernel and the CUDA GBM kernel
 # at 10^6 paths (occupancy, warp states, instructions executed).
+# --source: Nsight Compute's per-instruction execution counts (SourceCounters, SASS) of variant C's GBM and RK4 kernels
+# at 10^5 members, and C's RK4 kernel under four more launch bounds at 10^6 and 10^7 members.
 # DEADLINE_S: steps that could run past this many seconds of the script are skipped.
 # With bench/results/gpubench/variantA.tar.xz present, A is the base archive with that build's assemblies laid over it.
 set -uo pipefail
-plan=full; [[ "${1:-}" == "--adaptive" ]] && plan=adaptive; [[ "${1:-}" == "--tsit5" ]] && plan=tsit5; [[ "${1:-}" == "--sde" ]] && plan=sde; [[ "${1:-}" == "--ode" ]] && plan=ode; [[ "${1:-}" == "--profile" ]] && plan=profile
+plan=full; [[ "${1:-}" == "--adaptive" ]] && plan=adaptive; [[ "${1:-}" == "--tsit5" ]] && plan=tsit5; [[ "${1:-}" == "--sde" ]] && plan=sde; [[ "${1:-}" == "--ode" ]] && plan=ode; [[ "${1:-}" == "--profile" ]] && plan=profile; [[ "${1:-}" == "--source" ]] && plan=source
 # Results go to a scratch folder packed into $OUT/all.tgz at the end (a device call returns at most 8 files); without
 # $OUT they stay in ./device-out.
 dest="${OUT:-}"; out="$(mktemp -d /tmp/device-out.XXXXXX)"
@@ -53,6 +55,14 @@ if [[ $plan == tsit5 ]]; then
     step "cuda-tsit5-$r" 60 bash -c 'for p in lorenz sweep; do for n in 100000 1000000 10000000; do /tmp/lorenz_tsit5_cuda $p $n 5; done; done'
   done
   rm -rf "$a" "$b"; exit 0
+fi
+if [[ $plan == source ]]; then
+  ncu=$(command -v ncu || ls /usr/local/cuda/bin/ncu 2>/dev/null | head -1)
+  src="--section SourceCounters --page source --print-source sass --csv"
+  step ncu-source-gbm 60 "$ncu" $src -k regex:Kernel_Sde --launch-skip 1 --launch-count 1 "$c/gpubench/gpubench" 1e5 --reps 5 --only-gbm --check 10
+  step ncu-source-rk4 60 "$ncu" $src -k regex:Kernel_Ode --launch-skip 1 --launch-count 1 "$c/gpubench/gpubench" 1e5 --reps 5 --no-gbm --check 10 --cases rk4-fixed-dt1e-3
+  for bd in 256,4 256,3 128,6 128,5; do step "C-rk4-bounds-${bd/,/-}" 25 "$c/gpubench/gpubench" 1e6 1e7 --reps 5 --no-gbm --check 10 --cases rk4-fixed-dt1e-3 --bounds "$bd"; done
+  rm -rf "$a" "$b" "$c"; exit 0
 fi
 if [[ $plan == profile ]]; then
   step C-all-1 100 "$c/gpubench/gpubench" 1e5 1e6 1e7 --reps 5

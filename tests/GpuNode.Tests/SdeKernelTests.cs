@@ -95,9 +95,9 @@ public sealed class SdeKernelTests(CpuAcceleratorFixture fx, ITestOutputHelper o
         Assert.Equal(new LaunchBounds(256, 4), LaunchBounds.Parse("256,4"));
         Assert.Equal("256,4", LaunchBounds.ConstantSteps.ToString());
         Assert.Equal(LaunchBounds.None, LaunchBounds.For(fx.Accelerator, LaunchBounds.Adaptive, requested: null));
-        Assert.Equal("128,4", LaunchBounds.Adaptive.ToString());
+        Assert.Equal("256,2", LaunchBounds.Adaptive.ToString());
         Assert.Equal("128,5", LaunchBounds.OdeConstantSteps.ToString());
-        Assert.Equal("tsit5-lorenz-pid 128,4, dopri5-lorenz-pid 128,4, rk4-lorenz-constant 128,5, em-gbm-constant 256,4",
+        Assert.Equal("tsit5-lorenz-pid 256,2, dopri5-lorenz-pid 256,2, rk4-lorenz-constant 128,5, em-gbm-constant 256,4",
             string.Join(", ", ShippedKernels.All.Select(k => $"{k.Name} {k.Bounds}")));
     }
 
