@@ -96,7 +96,12 @@ public interface ISdeMethod
         where TY : struct, IState<TY, T>
         where TX : struct, IState<TX, T>
         where TG : struct, IState<TG, T>
-        => throw new NotSupportedException($"{typeof(ISdeMethod).Name}.Advance is not implemented by this method.");
+    {
+        // Never called (every caller checks HasAdvance first). Not a throw: GPU kernels compile this body wherever a
+        // call to it appears, even in a branch HasAdvance makes dead, and ILGPU cannot compile a throw.
+        y1 = y0;
+        fLast = f0;
+    }
 }
 
 /// <summary>

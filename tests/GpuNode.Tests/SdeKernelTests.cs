@@ -67,6 +67,30 @@ public sealed class SdeKernelTests(CpuAcceleratorFixture fx, ITestOutputHelper o
     }
 
     [Fact]
+    public void MethodsWithoutTheirOwnAdvance_AndAStatefulOne_OnCpuAccelerator_AreBitIdenticalToHostLoop()
+    {
+        // KernelSdeStepper takes runs only for methods with their own Advance (Euler–Maruyama); the others step through
+        // the loop with the method's Step, and reversible Heun keeps its carry between steps (Commit).
+        var p = Gbm(13, 1.0 / 64, Quarters);
+        var heunGpu = GpuSdeEnsemble.Run<StratonovichHeun, GeometricBrownianMotion<KernelF64>, Vec1<KernelF64>, Vec1<KernelF64>, Vec1<KernelF64>,
+            GbmDrift<KernelF64>, GbmDiffusion<KernelF64>>(fx.Accelerator, p, seed: 5);
+        var heunHost = SdeEnsembleRunner.Run<StratonovichHeun, GeometricBrownianMotion<KernelF64>, KernelF64, Vec1<KernelF64>, Vec1<KernelF64>, Vec1<KernelF64>,
+            GbmDrift<KernelF64>, GbmDiffusion<KernelF64>>(p, seed: 5, threads: 2);
+        EnsembleKernelTests.AssertBitIdentical(heunHost, heunGpu);
+        var revGpu = GpuSdeEnsemble.Run<ReversibleHeun, GeometricBrownianMotion<KernelF64>, Vec1<KernelF64>, Vec1<KernelF64>, Vec1<KernelF64>,
+            GbmDrift<KernelF64>, GbmDiffusion<KernelF64>>(fx.Accelerator, p, seed: 5);
+        var revHost = SdeEnsembleRunner.Run<ReversibleHeun, GeometricBrownianMotion<KernelF64>, KernelF64, Vec1<KernelF64>, Vec1<KernelF64>, Vec1<KernelF64>,
+            GbmDrift<KernelF64>, GbmDiffusion<KernelF64>>(p, seed: 5, threads: 2);
+        EnsembleKernelTests.AssertBitIdentical(revHost, revGpu);
+        Assert.All(heunGpu.Steps, n => Assert.Equal(64, n));
+        Assert.All(revGpu.Results, r => Assert.Equal(ResultCode.Successful, r));
+        // Different methods on the same path: close (strong order), not equal.
+        Assert.NotEqual(heunGpu.Final[0], revGpu.Final[0]);
+        for (int i = 0; i < p.Members; i++)
+            Assert.InRange(Math.Abs(heunGpu.Final[0][i] - revGpu.Final[0][i]) / heunGpu.Final[0][i], 0, 0.05);
+    }
+
+    [Fact]
     public void LaunchBounds_LaunchInGroupsOfTheirSize_WithTheSameResults()
     {
         // 75 members in groups of 32: three groups, the last partly idle (its threads past the end return at once).
