@@ -8,7 +8,7 @@ namespace Diffrax.Solvers.Terms;
 /// A term of a differential equation dy = f(t, y) · dx(t): a vector field <see cref="Vf"/>, a control increment
 /// <see cref="Contr"/> over a step, and the product <see cref="Prod"/> of the two. For an ODE the control is time
 /// (dx = dt); for an SDE a Brownian path; for a CDE a path built from data. Solvers only ever ask for
-/// <c>Prod(Vf(t, y), Contr(t0, t1))</c>, so one solver serves all three.
+/// <c>Prod(Vf(t, y), StepContr(t0, h))</c>, so one solver serves all three.
 /// </summary>
 /// <typeparam name="T">Scalar or lane type.</typeparam>
 /// <typeparam name="TY">State.</typeparam>
