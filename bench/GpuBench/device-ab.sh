@@ -23,10 +23,11 @@
 # at 10^6 paths (occupancy, warp states, instructions executed).
 # --source: Nsight Compute's per-instruction execution counts (SourceCounters, SASS) of variant C's GBM and RK4 kernels
 # at 10^5 members, and C's RK4 kernel under four more launch bounds at 10^6 and 10^7 members.
+# --jax: variant C's adaptive kernels and JAX Diffrax (diffrax_reference.py) at 10^5 and 10^6 members, in that order.
 # DEADLINE_S: steps that could run past this many seconds of the script are skipped.
 # With bench/results/gpubench/variantA.tar.xz present, A is the base archive with that build's assemblies laid over it.
 set -uo pipefail
-plan=full; [[ "${1:-}" == "--adaptive" ]] && plan=adaptive; [[ "${1:-}" == "--tsit5" ]] && plan=tsit5; [[ "${1:-}" == "--sde" ]] && plan=sde; [[ "${1:-}" == "--ode" ]] && plan=ode; [[ "${1:-}" == "--profile" ]] && plan=profile; [[ "${1:-}" == "--source" ]] && plan=source
+plan=full; [[ "${1:-}" == "--adaptive" ]] && plan=adaptive; [[ "${1:-}" == "--tsit5" ]] && plan=tsit5; [[ "${1:-}" == "--sde" ]] && plan=sde; [[ "${1:-}" == "--ode" ]] && plan=ode; [[ "${1:-}" == "--profile" ]] && plan=profile; [[ "${1:-}" == "--source" ]] && plan=source; [[ "${1:-}" == "--jax" ]] && plan=jax
 # Results go to a scratch folder packed into $OUT/all.tgz at the end (a device call returns at most 8 files); without
 # $OUT they stay in ./device-out.
 dest="${OUT:-}"; out="$(mktemp -d /tmp/device-out.XXXXXX)"
@@ -55,6 +56,11 @@ if [[ $plan == tsit5 ]]; then
     step "cuda-tsit5-$r" 60 bash -c 'for p in lorenz sweep; do for n in 100000 1000000 10000000; do /tmp/lorenz_tsit5_cuda $p $n 5; done; done'
   done
   rm -rf "$a" "$b"; exit 0
+fi
+if [[ $plan == jax ]]; then
+  step C-adaptive 60 "$c/gpubench/gpubench" 1e5 1e6 --reps 5 --no-gbm --check 10 --cases tsit5-adaptive,dopri5-adaptive,tsit5-sweep-t5
+  PYTHONUNBUFFERED=1 step diffrax 170 python3 bench/GpuBench/diffrax_reference.py 1e5 1e6 --reps 5
+  rm -rf "$a" "$b" "$c"; exit 0
 fi
 if [[ $plan == source ]]; then
   ncu=$(command -v ncu || ls /usr/local/cuda/bin/ncu 2>/dev/null | head -1)
