@@ -66,14 +66,6 @@ public struct VirtualBrownianTree<T, TX> : IBrownianPath<T, TX>
     public readonly long RunStart(double tau, double h, double dir, int steps) => -1;
 
     /// <inheritdoc/>
-    // Never called: the tree has no grid (RunStart is −1).
-    public readonly TX StepIncrement(long step) => default;
-
-    /// <inheritdoc/>
-    // Never called: the tree has no grid (RunStart is −1).
-    public readonly void StepBlock(long block, out TX w0, out TX w1, out TX w2, out TX w3) => w0 = w1 = w2 = w3 = default;
-
-    /// <inheritdoc/>
     public readonly TX Increment(T t0, T t1)
     {
         TX w = default;
@@ -299,7 +291,10 @@ public struct FixedStepBrownian<T, TX> : IBrownianPath<T, TX>
     /// <inheritdoc/>
     public readonly long RunStart(double tau, double h, double dir, int steps) => RunsByIndex(tau, h, dir, steps) ? StepIndex(tau) : -1;
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// The increment over stream step <paramref name="step"/> (a full forward step of a run that <see cref="RunStart"/>
+    /// accepted), bit for bit <see cref="Increment(T, T)"/> over that step, without a division or a cache. Kernel-safe.
+    /// </summary>
     // A full forward step's increment is √dt·Zₙ (Scale of a full step): no division or scale test per step.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly TX StepIncrement(long step)
@@ -311,7 +306,11 @@ public struct FixedStepBrownian<T, TX> : IBrownianPath<T, TX>
         return w;
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// The increments of stream steps 4·<paramref name="block"/> … 4·<paramref name="block"/> + 3 (full forward steps of
+    /// a run that <see cref="RunStart"/> accepted), bit for bit four calls of <see cref="StepIncrement"/>, from the
+    /// block's one Philox block per noise dimension. Kernel-safe.
+    /// </summary>
     // Lane by lane (kernel-safe): the block's four normals of each slot and dimension (CachedNormal's draw), scaled by √dt.
     // One slot and one dimension without a loop: ILGPU does not unroll loops, even of one trip (a kernel's usual case).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -53,12 +53,8 @@ public struct KernelSdeStepper<TMethod, TDrift, TDiff, T, TY, TX, TG>
     {
         if (TMethod.HasAdvance && !wantError)
         {
-            // The method's plain step with its control, and the stages of the linear dense output (as SdeStepper.Step).
-            var control = term.StepContr(t0, h);
-            k.K0 = term.Prod(f0, control);
-            TMethod.Advance<TDrift, TDiff, FixedStepBrownian<T, TX>, T, TY, TX, TG>(term, f0, control, y0, ref Carry, out y1, out fLast);
-            k.K13 = TY.Sub(y1, y0);
-            err = TY.Splat(T.Zero);
+            SdeStepper<TMethod, TDrift, TDiff, FixedStepBrownian<T, TX>, T, TY, TX, TG>.PlainStep(term, f0, term.StepContr(t0, h), y0, ref Carry, ref k,
+                out y1, out err, out fLast);
             return;
         }
         TMethod.Step<TDrift, TDiff, FixedStepBrownian<T, TX>, T, TY, TX, TG>(term, t0, h, y0, f0, wantError, ref Carry, ref k, out y1, out err, out fLast);
@@ -150,8 +146,10 @@ public struct KernelSdeStepper<TMethod, TDrift, TDiff, T, TY, TX, TG>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TY Interpolate(T theta, in TY y0, in RkStages<TY> k, in TY kEnd) => TY.Fma(theta, k.K13, y0);
+    public static TY Interpolate(T theta, in TY y0, in RkStages<TY> k, in TY kEnd)
+        => SdeStepper<TMethod, TDrift, TDiff, FixedStepBrownian<T, TX>, T, TY, TX, TG>.Interpolate(theta, y0, k, kEnd);
 
     /// <inheritdoc/>
-    public static TY InterpolateDerivative(T theta, in TY y0, in RkStages<TY> k, in TY kEnd) => k.K13;
+    public static TY InterpolateDerivative(T theta, in TY y0, in RkStages<TY> k, in TY kEnd)
+        => SdeStepper<TMethod, TDrift, TDiff, FixedStepBrownian<T, TX>, T, TY, TX, TG>.InterpolateDerivative(theta, y0, k, kEnd);
 }

@@ -72,21 +72,9 @@ public interface IBrownianPath<T, TX> : IPath<T, TX>
     /// <summary>
     /// The first grid step of a run of <paramref name="steps"/> forward steps of length <paramref name="h"/> from
     /// τ = <paramref name="tau"/> when the path is defined on a grid of steps the run lies on (the fixed-step stream),
-    /// so that its increments can be taken by step number (<see cref="StepIncrement"/>); −1 otherwise. Kernel-safe.
+    /// so that its increments can be taken by step number (<see cref="FixedStepBrownian{T, TX}.StepIncrement"/>); −1 otherwise. Kernel-safe.
     /// </summary>
     long RunStart(double tau, double h, double dir, int steps);
-    /// <summary>
-    /// The increment over grid step <paramref name="step"/> (a full forward step), bit for bit
-    /// <see cref="IPath{T, TX}.Increment"/> over that step, without a division or a cache; only for steps of a run that
-    /// <see cref="RunStart"/> accepted. Kernel-safe.
-    /// </summary>
-    TX StepIncrement(long step);
-    /// <summary>
-    /// The increments of grid steps 4·<paramref name="block"/> … 4·<paramref name="block"/> + 3 (full forward steps of a
-    /// run that <see cref="RunStart"/> accepted), bit for bit four calls of <see cref="StepIncrement"/>, without a
-    /// cache: the fixed-step stream draws them from the block's one Philox block per noise dimension. Kernel-safe.
-    /// </summary>
-    void StepBlock(long block, out TX w0, out TX w1, out TX w2, out TX w3);
     /// <summary>Host check: whether queries inside [t0, t1] are valid.</summary>
     bool Covers(double t0, double t1);
 }

@@ -153,17 +153,30 @@ public struct SdeStepper<TMethod, TDrift, TDiff, TPath, T, TY, TX, TG>
         if (TMethod.HasAdvance && !wantError)
         {
             // The method's plain step with the control given, the Brownian increment through the path's block cache (on
-            // the fixed-step stream, one Philox block and two transforms per four steps: GPU kernels' trajectories, and
-            // on host lanes the steps around an ensemble's runs; other paths ignore the cache) — bit for bit the
+            // the fixed-step stream, one Philox block and two transforms per four steps: one-trajectory lanes, and on
+            // host lanes the steps around an ensemble's runs; other paths ignore the cache) — bit for bit the
             // method's Step, with its stages for the dense output.
             var control = new Pair<T, TX>(term.First.StepContr(t0, h), term.Second.Path.Increment(t0, t0 + h, ref Noise));
-            k.K0 = term.Prod(f0, control);
-            TMethod.Advance<TDrift, TDiff, TPath, T, TY, TX, TG>(term, f0, control, y0, ref Carry, out y1, out fLast);
-            k.K13 = TY.Sub(y1, y0);
-            err = TY.Splat(T.Zero);
+            PlainStep(term, f0, control, y0, ref Carry, ref k, out y1, out err, out fLast);
             return;
         }
         TMethod.Step<TDrift, TDiff, TPath, T, TY, TX, TG>(term, t0, h, y0, f0, wantError, ref Carry, ref k, out y1, out err, out fLast);
+    }
+
+    /// <summary>
+    /// The method's plain step (<see cref="ISdeMethod.Advance"/>) with its control given, leaving what the linear dense
+    /// output needs in <paramref name="k"/> (k.K0 = Prod(f0, ΔC), k.K13 = y1 − y0) and a zero error: the loop's step for
+    /// methods with their own Advance, here and in <see cref="KernelSdeStepper{TMethod, TDrift, TDiff, T, TY, TX, TG}"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void PlainStep(in MultiTerm<OdeTerm<TDrift, T, TY>, T, TY, ControlTerm<TDiff, TPath, T, TY, TX, TG>, TX, TG, T, TY> term,
+        in Cat<TY, TG, T> f0, in Pair<T, TX> control, in TY y0, ref SdeCarry<T, TY, Cat<TY, TG, T>> carry, ref RkStages<TY> k,
+        out TY y1, out TY err, out Cat<TY, TG, T> fLast)
+    {
+        k.K0 = term.Prod(f0, control);
+        TMethod.Advance<TDrift, TDiff, TPath, T, TY, TX, TG>(term, f0, control, y0, ref carry, out y1, out fLast);
+        k.K13 = TY.Sub(y1, y0);
+        err = TY.Splat(T.Zero);
     }
 
     /// <inheritdoc/>
