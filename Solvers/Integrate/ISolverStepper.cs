@@ -79,6 +79,11 @@ public interface ISolverStepper<TTerm, T, TY, TC, TF> : IRunStepper<TTerm, T, TY
     /// may leave <paramref name="k"/> as it was otherwise (storing them costs the adaptive loop's steps measurably).
     /// </summary>
     void Step(in TTerm term, T t0, T h, in TY y0, in TF f0, bool wantError, bool wantStages, ref RkStages<TY> k, out TY y1, out TY err, out TF fLast);
+    /// <summary>
+    /// Whether the loop may take this stepper's adaptive steps in runs (<c>Integrator.AdaptiveRun</c>): a step is
+    /// <see cref="Step"/> then <see cref="Commit"/>, with nothing else kept between steps.
+    /// </summary>
+    static virtual bool AdaptiveRuns => false;
     /// <summary>A step that was taken is final (accepted lanes in <paramref name="accept"/>); stateful solvers commit here.</summary>
     void Commit(T accept);
     /// <summary>
@@ -119,6 +124,8 @@ public struct ErkStepper<TTab, TTerm, T, TY, TC, TF> : ISolverStepper<TTerm, T, 
     /// <inheritdoc/>
     // Stages 1 … s−1 inside the step; a non-FSAL method's end-point evaluation is counted by the loop.
     public static int EvaluationsPerStep => TTab.Stages - 1;
+    /// <inheritdoc/>
+    public static bool AdaptiveRuns => true;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -64,11 +64,38 @@ public static partial class Integrator
             where T : struct, IScalar<T>
             where TY : struct, IState<TY, T>
             where TF : struct, IState<TF, T>;
+        /// <summary>
+        /// Whether the loop takes plain adaptive steps in runs (<see cref="AdaptiveRun"/>): on the host, where the run is a JIT
+        /// root of its own; a GPU kernel keeps the one loop, every step inlined.
+        /// </summary>
+        static abstract bool AdaptiveRuns { get; }
+        /// <summary>The run of plain adaptive steps, <see cref="AdaptiveRun"/>, where <see cref="AdaptiveRuns"/>.</summary>
+        static abstract T Run<TSolver, TTerm, TCtl, T, TY, TC, TF>(ref TSolver solver, ref LaneState<T, TY, TF> s, in TTerm term, ref TCtl ctl,
+            ref RkStages<TY> k, LoopOptions opt)
+            where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
+            where TTerm : struct, ITerm<T, TY, TC, TF>
+            where TCtl : struct, IStepSizeController<T>
+            where T : struct, IScalar<T>
+            where TY : struct, IState<TY, T>
+            where TF : struct, IState<TF, T>;
     }
 
     /// <summary>The loop's out-of-line parts as JIT roots of their own (the host).</summary>
     private readonly struct HostRoots : ILoopRoots
     {
+        /// <inheritdoc/>
+        public static bool AdaptiveRuns => true;
+        /// <inheritdoc/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static T Run<TSolver, TTerm, TCtl, T, TY, TC, TF>(ref TSolver solver, ref LaneState<T, TY, TF> s, in TTerm term, ref TCtl ctl,
+            ref RkStages<TY> k, LoopOptions opt)
+            where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
+            where TTerm : struct, ITerm<T, TY, TC, TF>
+            where TCtl : struct, IStepSizeController<T>
+            where T : struct, IScalar<T>
+            where TY : struct, IState<TY, T>
+            where TF : struct, IState<TF, T>
+            => AdaptiveRun<TSolver, TTerm, TCtl, T, TY, TC, TF>(ref solver, ref s, term, ref ctl, ref k, opt);
         /// <inheritdoc/>
         [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         public static void FinishAndRefill<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(
@@ -185,6 +212,19 @@ public static partial class Integrator
     /// <summary>The loop's out-of-line parts inlined (GPU kernels).</summary>
     private readonly struct KernelRoots : ILoopRoots
     {
+        /// <inheritdoc/>
+        public static bool AdaptiveRuns => false;
+        /// <inheritdoc/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static T Run<TSolver, TTerm, TCtl, T, TY, TC, TF>(ref TSolver solver, ref LaneState<T, TY, TF> s, in TTerm term, ref TCtl ctl,
+            ref RkStages<TY> k, LoopOptions opt)
+            where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
+            where TTerm : struct, ITerm<T, TY, TC, TF>
+            where TCtl : struct, IStepSizeController<T>
+            where T : struct, IScalar<T>
+            where TY : struct, IState<TY, T>
+            where TF : struct, IState<TF, T>
+            => T.Zero;
         /// <inheritdoc/>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void FinishAndRefill<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(

@@ -161,6 +161,7 @@ public static partial class Integrator
         // Constant steps with nothing recorded per step go in runs of plain steps between saves (as RunGroups does for
         // CPU lane groups); the loop takes the steps around saves and the end one at a time.
         bool runs = Runs<TCtl, TSink, TEvent, T, TY>();
+        bool aruns = TRoots.AdaptiveRuns && TCtl.Adaptive && !TCtl.Clips && !TEvent.Enabled && !TSink.RecordsSteps && TSolver.AdaptiveRuns;
         while (T.Any(s.Active))
         {
             if (runs && T.All(s.Active))
@@ -168,15 +169,91 @@ public static partial class Integrator
                 int n = RunLength<TCtl, T, TY, TF>(s, opt);
                 if (n > 0) runs = solver.AdvanceRun(ref s, term, n, opt);
             }
-            T finished = StepUntilAnyFinishes<TRoots, TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(ref solver, ref s, ref term, ref ctl, ref sink, ev, ref k, opt, runs);
+            if (aruns)
+            {
+                T ended = TRoots.Run<TSolver, TTerm, TCtl, T, TY, TC, TF>(ref solver, ref s, term, ref ctl, ref k, opt);
+                if (T.Any(ended))
+                {
+                    TRoots.FinishAndRefill<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(ended, ref s, ref term, ref ctl, ref sink, ev, ref refill, opt);
+                    continue;
+                }
+            }
+            T finished = StepUntilAnyFinishes<TRoots, TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(ref solver, ref s, ref term, ref ctl, ref sink, ev, ref k, opt, runs || aruns);
             // Nothing finished: in runs, the one step taken ended no lane; otherwise no lane was active.
             if (!T.Any(finished))
             {
-                if (runs) continue;
+                if (runs || aruns) continue;
                 break;
             }
             TRoots.FinishAndRefill<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(finished, ref s, ref term, ref ctl, ref sink, ev, ref refill, opt);
         }
+    }
+
+    /// <summary>
+    /// Adaptive steps of the active lanes while every one of them is plainly inside its span: the step ends before the
+    /// next save time and before the end (by more than the loop's sliver margin), within the step budget, with a finite
+    /// error. State, time, step and statistics live in locals for the run. A step that is not plain is left untaken for
+    /// the loop; a step that fails below dtmin ends its lanes as the loop does, and the run returns them (otherwise
+    /// none). Results are bit for bit the loop's.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static T AdaptiveRun<TSolver, TTerm, TCtl, T, TY, TC, TF>(ref TSolver solver, ref LaneState<T, TY, TF> s, in TTerm term, ref TCtl ctl,
+        ref RkStages<TY> k, LoopOptions opt)
+        where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where TCtl : struct, IStepSizeController<T>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        T dir = T.From(opt.Direction);
+        T invDim = T.From(1.0 / TY.Dim);
+        T active = s.Active;
+        T limit = T.Min(s.NextSaveTau, s.TauEnd), tauEnd = s.TauEnd;
+        T lastStep = T.From(opt.MaxSteps - 1);
+        T sliver = T.From(1 + 1e-9);
+        TY y = s.Y;
+        TF f = s.F0;
+        T tau = s.Tau, h = s.H, steps = s.Stats.Steps, rejected = s.Stats.Rejected;
+        TSolver sv = solver;
+        TTerm tm = term;
+        T failed = T.Zero;
+        while (true)
+        {
+            T tauNew = tau + h;
+            T plain = T.And(T.And(T.Less(tauNew, limit), T.Less(h * sliver, tauEnd - tau)), T.Less(steps, lastStep));
+            if (T.Any(T.AndNot(active, plain))) break;
+            T t0 = opt.Direction == 1 ? tau : dir * tau;
+            T hReal = opt.Direction == 1 ? h : dir * h;
+            sv.Step(tm, t0, hReal, y, f, true, false, ref k, out TY y1, out TY err, out TF fLast);
+            T errorNorm = TCtl.MaxNorm ? TY.MaxSquaredScaled(err, y, y1, ctl.Rtol, ctl.Atol) : TY.SumSquaredScaled(err, y, y1, ctl.Rtol, ctl.Atol) * invDim;
+            // A non-finite error is the loop's to handle (it may end the lane as NonFinite).
+            if (T.Any(T.AndNot(active, T.IsFinite(errorNorm)))) break;
+            ctl.AdaptInline(active, errorNorm, h, out T accept, out T hNext, out failed);
+            sv.Commit(accept);
+            TF fNew = TSolver.Fsal ? fLast : tm.Vf(dir * tauNew, y1);
+            y = TY.Select(accept, y1, y);
+            tau = T.Select(accept, tauNew, tau);
+            f = TF.Select(accept, fNew, f);
+            h = T.Select(active, hNext, h);
+            rejected = T.Select(T.AndNot(active, accept), rejected + T.One, rejected);
+            steps = T.Select(active, steps + T.One, steps);
+            if (T.Any(failed)) break;
+        }
+        s.Y = y;
+        s.F0 = f;
+        s.Tau = tau;
+        s.H = h;
+        s.Stats.Steps = steps;
+        s.Stats.Rejected = rejected;
+        solver = sv;
+        if (T.Any(failed))
+        {
+            s.Result = T.Select(failed, T.From((double)ResultCode.DtMinReached), s.Result);
+            s.Active = T.AndNot(active, failed);
+            s.TauEnd = T.Select(failed, tau, s.TauEnd);
+        }
+        return failed;
     }
 
     /// <summary>Whether the loop may take runs of plain steps: equal accepted steps, no events, nothing recorded per step.</summary>

@@ -22,6 +22,8 @@ public interface IStepSizeController<T> where T : struct, IScalar<T>
     /// RMS norm. A type-level choice, so the loop compiles only the norm it uses.
     /// </summary>
     static abstract bool MaxNorm { get; }
+    /// <summary>Whether <see cref="Clip"/> can shorten a step or end it on a jump (step or jump times); false: it never does.</summary>
+    static virtual bool Clips => false;
     /// <summary>
     /// Judges a step of length <paramref name="h"/> whose scaled error has the squared norm <paramref name="errorMeanSquare"/>
     /// (the mean square for the RMS norm, the largest square for the max norm: ≤ 1 passes; NaN counts as +∞). The loop passes the square so that no square root
@@ -292,6 +294,8 @@ public struct TimedController<TCtl, T> : IStepSizeController<T>
     /// <inheritdoc/>
     public static bool MaxNorm => TCtl.MaxNorm;
     /// <inheritdoc/>
+    public static bool Clips => true;
+    /// <inheritdoc/>
     public readonly T Rtol => _inner.Rtol;
     /// <inheritdoc/>
     public readonly T Atol => _inner.Atol;
@@ -363,6 +367,8 @@ public struct MaxNormController<TCtl, T> : IStepSizeController<T>
     /// <inheritdoc/>
     public static bool MaxNorm => true;
     /// <inheritdoc/>
+    public static bool Clips => TCtl.Clips;
+    /// <inheritdoc/>
     public readonly T Rtol => _inner.Rtol;
     /// <inheritdoc/>
     public readonly T Atol => _inner.Atol;
@@ -403,6 +409,8 @@ public struct InlineController<TCtl, T> : IStepSizeController<T>
     public static bool PlainSteps => TCtl.PlainSteps;
     /// <inheritdoc/>
     public static bool MaxNorm => TCtl.MaxNorm;
+    /// <inheritdoc/>
+    public static bool Clips => TCtl.Clips;
     /// <inheritdoc/>
     public readonly T Rtol => _inner.Rtol;
     /// <inheritdoc/>

@@ -293,3 +293,74 @@ public class EnsembleTests
         Assert.Contains("y0", ex.Message);
     }
 }
+
+/// <summary>
+/// The integrate loop takes the adaptive steps that end strictly inside the span, before the next save, as runs
+/// (<c>Integrator.AdaptiveRun</c>); a controller with step or jump times never does. A step time at t1 clips nothing
+/// (every solve ends there anyway), so the same problem with <c>step_ts = [t1]</c> takes every step in the loop: both
+/// must agree bit for bit, through rejections, saves inside steps, dtmin failures, the step budget and a non-finite
+/// state, on every lane width.
+/// </summary>
+public class AdaptiveRunTests
+{
+    private static EnsembleProblem Problem(int n, PidOptions pid, int maxSteps, double t1)
+    {
+        var y0 = new double[n * 3];
+        var ps = new double[n * 3];
+        for (int i = 0; i < n; i++)
+        {
+            y0[3 * i] = 1 + 0.37 * (i % 7); y0[3 * i + 1] = 1 - 0.11 * (i % 5); y0[3 * i + 2] = 1 + 0.05 * i;
+            ps[3 * i] = 10; ps[3 * i + 1] = 50.0 * i / (n - 1); ps[3 * i + 2] = 8.0 / 3.0;
+        }
+        // Two members blow up: x·y overflows within the first steps and the state stops being finite.
+        y0[3 * 5] = 1e154; y0[3 * 5 + 1] = 1e154;
+        y0[3 * 17] = -1e154; y0[3 * 17 + 1] = 1e154;
+        return new EnsembleProblem
+        {
+            Members = n, T0 = 0, T1 = t1, Y0 = y0, Params = ps, Pid = pid, MaxSteps = maxSteps,
+            SaveAt = new SaveAt { T0 = true, Ts = SaveAt.Linspace(0.1 * t1, 0.9 * t1, 7), T1 = true },
+        };
+    }
+
+    private static EnsembleResult Solve(string lanes, EnsembleProblem p) => lanes switch
+    {
+        "f64" => EnsembleRunner.Run<Tsit5, Lorenz<F64>, F64, Vec3<F64>>(p, threads: 2),
+        "lane8" => EnsembleRunner.Run<Tsit5, Lorenz<Lane8>, Lane8, Vec3<Lane8>>(p, threads: 2),
+        _ => EnsembleRunner.Run<Dopri5, Lorenz<Lane16>, Lane16, Vec3<Lane16>>(p, threads: 2),
+    };
+
+    [Theory]
+    [InlineData("f64", "rms")]
+    [InlineData("lane8", "rms")]
+    [InlineData("lane8", "max")]
+    [InlineData("lane16", "rms")]
+    [InlineData("lane8", "pid")]
+    public void AdaptiveRuns_TakeTheLoopsSteps_BitForBit(string lanes, string controller)
+    {
+        const int n = 45;
+        const double t1 = 3;
+        var pid = new PidOptions { Rtol = 1e-7, Atol = 1e-9, DtMin = 5e-3, Norm = controller == "max" ? ErrorNorm.Max : ErrorNorm.Rms };
+        if (controller == "pid") pid = pid with { Pcoeff = 0.2, Icoeff = 0.4, Dcoeff = 0.1 };
+        var runs = Problem(n, pid, 170, t1);
+        var loop = Problem(n, pid with { StepTs = [t1] }, 170, t1);
+        var a = Solve(lanes, runs);
+        var b = Solve(lanes, loop);
+        // Every path the runs must hand back to the loop is taken.
+        Assert.Contains(ResultCode.Successful, a.Results);
+        Assert.Contains(ResultCode.DtMinReached, a.Results);
+        Assert.Contains(ResultCode.MaxStepsReached, a.Results);
+        Assert.Contains(ResultCode.NonFinite, a.Results);
+        Assert.True(a.Rejected.Sum() > 10, $"only {a.Rejected.Sum()} rejected steps");
+        Assert.Equal(b.Results, a.Results);
+        Assert.Equal(b.Steps, a.Steps);
+        Assert.Equal(b.Accepted, a.Accepted);
+        Assert.Equal(b.Rejected, a.Rejected);
+        Assert.Equal(b.Nfe, a.Nfe);
+        Assert.Equal(b.TFinal, a.TFinal);
+        for (int c = 0; c < 3; c++)
+        {
+            Assert.Equal(b.Final[c], a.Final[c]);
+            Assert.Equal(b.Saved[c], a.Saved[c]);
+        }
+    }
+}
