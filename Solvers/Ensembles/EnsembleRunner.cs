@@ -19,6 +19,9 @@ public static class EnsembleRunner
     /// <summary>Lane groups per thread for constant-step ensembles (<see cref="Integrator.RunGroups"/>); measured in bench/README.md.</summary>
     public static int LaneGroups { get; set; } = 4;
 
+    /// <summary>Lane groups per thread for adaptive ensembles (runs of two groups at a time, <see cref="Integrator.RunGroups"/>).</summary>
+    public static int AdaptiveLaneGroups { get; set; } = 2;
+
     /// <summary>
     /// Solves every member of <paramref name="p"/> with tableau <typeparamref name="TTab"/> on lane type
     /// <typeparamref name="T"/> using <paramref name="threads"/> threads (default: all cores).
@@ -109,6 +112,13 @@ public static class EnsembleRunner
     {
         // The worker's lane state, term, controller and stages on one 64-byte boundary: every vector load and store of
         // the loop then stays within a cache line (bench/README.md measures what the split accesses cost).
+        if (AdaptiveLaneGroups > 1)
+        {
+            var groups = GroupStorage.Allocate<LaneGroup<TSolver, OdeTerm<TModel, T, TY>, TCtl, T, TY, TY>>(AdaptiveLaneGroups);
+            Integrator.RunGroups<TSolver, OdeTerm<TModel, T, TY>, TCtl, EnsembleSink<T, TY>, NoEvent<T, TY>, EnsembleRefill<TModel, T, TY>, T, TY, T, TY>(
+                groups, ctl, ref sink, default(NoEvent<T, TY>), ref refill, opt);
+            return;
+        }
         var work = GroupStorage.Allocate<LaneGroup<TSolver, OdeTerm<TModel, T, TY>, TCtl, T, TY, TY>>(1);
         ref var w = ref work[0];
         w.S.Member = T.From(-1);

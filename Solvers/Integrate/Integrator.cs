@@ -192,9 +192,9 @@ public static partial class Integrator
     /// <summary>
     /// Adaptive steps of the active lanes while every one of them is plainly inside its span: the step ends before the
     /// next save time and before the end (by more than the loop's sliver margin), within the step budget, with a finite
-    /// error. State, time, step and statistics live in locals for the run. A step that is not plain is left untaken for
-    /// the loop; a step that fails below dtmin ends its lanes as the loop does, and the run returns them (otherwise
-    /// none). Results are bit for bit the loop's.
+    /// error. State, time, step and statistics live in locals for the run (<see cref="RunLanes{T, TY, TF}"/>). A step
+    /// that is not plain is left untaken for the loop; a step that fails below dtmin ends its lanes as the loop does, and
+    /// the run returns them (otherwise none). Results are bit for bit the loop's.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static T AdaptiveRun<TSolver, TTerm, TCtl, T, TY, TC, TF>(ref TSolver solver, ref LaneState<T, TY, TF> s, in TTerm term, ref TCtl ctl,
@@ -206,54 +206,168 @@ public static partial class Integrator
         where TY : struct, IState<TY, T>
         where TF : struct, IState<TF, T>
     {
-        T dir = T.From(opt.Direction);
-        T invDim = T.From(1.0 / TY.Dim);
-        T active = s.Active;
-        T limit = T.Min(s.NextSaveTau, s.TauEnd), tauEnd = s.TauEnd;
-        T lastStep = T.From(opt.MaxSteps - 1);
-        T sliver = T.From(1 + 1e-9);
-        TY y = s.Y;
-        TF f = s.F0;
-        T tau = s.Tau, h = s.H, steps = s.Stats.Steps, rejected = s.Stats.Rejected;
+        var r = new RunLanes<T, TY, TF>(s, opt);
         TSolver sv = solver;
         TTerm tm = term;
-        T failed = T.Zero;
-        while (true)
+        while (r.Plain(opt))
         {
-            T tauNew = tau + h;
-            T plain = T.And(T.And(T.Less(tauNew, limit), T.Less(h * sliver, tauEnd - tau)), T.Less(steps, lastStep));
-            if (T.Any(T.AndNot(active, plain))) break;
-            T t0 = opt.Direction == 1 ? tau : dir * tau;
-            T hReal = opt.Direction == 1 ? h : dir * h;
-            sv.Step(tm, t0, hReal, y, f, true, false, ref k, out TY y1, out TY err, out TF fLast);
-            T errorNorm = TCtl.MaxNorm ? TY.MaxSquaredScaled(err, y, y1, ctl.Rtol, ctl.Atol) : TY.SumSquaredScaled(err, y, y1, ctl.Rtol, ctl.Atol) * invDim;
-            // A non-finite error is the loop's to handle (it may end the lane as NonFinite).
-            if (T.Any(T.AndNot(active, T.IsFinite(errorNorm)))) break;
-            ctl.AdaptInline(active, errorNorm, h, out T accept, out T hNext, out failed);
-            sv.Commit(accept);
-            TF fNew = TSolver.Fsal ? fLast : tm.Vf(dir * tauNew, y1);
-            y = TY.Select(accept, y1, y);
-            tau = T.Select(accept, tauNew, tau);
-            f = TF.Select(accept, fNew, f);
-            h = T.Select(active, hNext, h);
-            rejected = T.Select(T.AndNot(active, accept), rejected + T.One, rejected);
-            steps = T.Select(active, steps + T.One, steps);
-            if (T.Any(failed)) break;
+            sv.Step(tm, r.T0(opt), r.HReal(opt), r.Y, r.F, true, false, ref k, out TY y1, out TY err, out TF fLast);
+            T norm = r.ErrorNorm<TCtl>(ctl, err, y1);
+            if (!r.Finite(norm)) break;
+            r.Take<TSolver, TTerm, TCtl, TC>(ref sv, ref ctl, tm, norm, y1, fLast, opt);
+            if (T.Any(r.Failed)) break;
         }
-        s.Y = y;
-        s.F0 = f;
-        s.Tau = tau;
-        s.H = h;
-        s.Stats.Steps = steps;
-        s.Stats.Rejected = rejected;
         solver = sv;
-        if (T.Any(failed))
+        return r.Store(ref s);
+    }
+
+    /// <summary>
+    /// <see cref="AdaptiveRun"/> for two lane groups at once: their steps alternate, so that one group's step overlaps
+    /// the other's in the processor (a step is a chain of dependent operations; two chains fill the idle units). The run
+    /// ends when either group's next step is not plain; each group's steps are those of its own run, bit for bit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void AdaptiveRunPair<TSolver, TTerm, TCtl, T, TY, TC, TF>(ref LaneGroup<TSolver, TTerm, TCtl, T, TY, TF> a,
+        ref LaneGroup<TSolver, TTerm, TCtl, T, TY, TF> b, LoopOptions opt, out T endedA, out T endedB)
+        where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where TCtl : struct, IStepSizeController<T>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        var ra = new RunLanes<T, TY, TF>(a.S, opt);
+        var rb = new RunLanes<T, TY, TF>(b.S, opt);
+        TSolver sa = a.Solver, sb = b.Solver;
+        TTerm ta = a.Term, tb = b.Term;
+        while (ra.Plain(opt) && rb.Plain(opt))
         {
-            s.Result = T.Select(failed, T.From((double)ResultCode.DtMinReached), s.Result);
-            s.Active = T.AndNot(active, failed);
-            s.TauEnd = T.Select(failed, tau, s.TauEnd);
+            sa.Step(ta, ra.T0(opt), ra.HReal(opt), ra.Y, ra.F, true, false, ref a.K, out TY y1a, out TY erra, out TF fa);
+            sb.Step(tb, rb.T0(opt), rb.HReal(opt), rb.Y, rb.F, true, false, ref b.K, out TY y1b, out TY errb, out TF fb);
+            T na = ra.ErrorNorm<TCtl>(a.Ctl, erra, y1a);
+            T nb = rb.ErrorNorm<TCtl>(b.Ctl, errb, y1b);
+            if (!ra.Finite(na) || !rb.Finite(nb)) break;
+            // RunLanes.Take for each group, written out: the JIT sizes a root's inlining budget by the root's own IL.
+            a.Ctl.AdaptRun(ra.Active, na, ra.H, out T acceptA, out T hNextA, out ra.Failed);
+            b.Ctl.AdaptRun(rb.Active, nb, rb.H, out T acceptB, out T hNextB, out rb.Failed);
+            sa.Commit(acceptA);
+            sb.Commit(acceptB);
+            T tauNewA = ra.Tau + ra.H, tauNewB = rb.Tau + rb.H;
+            TF fNewA = TSolver.Fsal ? fa : ta.Vf(T.From(opt.Direction) * tauNewA, y1a);
+            TF fNewB = TSolver.Fsal ? fb : tb.Vf(T.From(opt.Direction) * tauNewB, y1b);
+            ra.Y = TY.Select(acceptA, y1a, ra.Y);
+            rb.Y = TY.Select(acceptB, y1b, rb.Y);
+            ra.Tau = T.Select(acceptA, tauNewA, ra.Tau);
+            rb.Tau = T.Select(acceptB, tauNewB, rb.Tau);
+            ra.F = TF.Select(acceptA, fNewA, ra.F);
+            rb.F = TF.Select(acceptB, fNewB, rb.F);
+            ra.H = T.Select(ra.Active, hNextA, ra.H);
+            rb.H = T.Select(rb.Active, hNextB, rb.H);
+            ra.Rejected = T.Select(T.AndNot(ra.Active, acceptA), ra.Rejected + T.One, ra.Rejected);
+            rb.Rejected = T.Select(T.AndNot(rb.Active, acceptB), rb.Rejected + T.One, rb.Rejected);
+            ra.Steps = T.Select(ra.Active, ra.Steps + T.One, ra.Steps);
+            rb.Steps = T.Select(rb.Active, rb.Steps + T.One, rb.Steps);
+            if (T.Any(T.Or(ra.Failed, rb.Failed))) break;
         }
-        return failed;
+        a.Solver = sa;
+        b.Solver = sb;
+        endedA = ra.Store(ref a.S);
+        endedB = rb.Store(ref b.S);
+    }
+
+    /// <summary>A lane state's working copy for an adaptive run, and the run's step (see <see cref="AdaptiveRun"/>).</summary>
+    private struct RunLanes<T, TY, TF>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        public TY Y;
+        public TF F;
+        public T Tau, H, Steps, Rejected, Failed;
+        public readonly T Active;
+        private readonly T _limit, _tauEnd, _lastStep;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public RunLanes(in LaneState<T, TY, TF> s, LoopOptions opt)
+        {
+            Y = s.Y;
+            F = s.F0;
+            Tau = s.Tau;
+            H = s.H;
+            Steps = s.Stats.Steps;
+            Rejected = s.Stats.Rejected;
+            Failed = T.Zero;
+            Active = s.Active;
+            _limit = T.Min(s.NextSaveTau, s.TauEnd);
+            _tauEnd = s.TauEnd;
+            _lastStep = T.From(opt.MaxSteps - 1);
+        }
+
+        /// <summary>
+        /// Whether the next step of every active lane is plain: it ends before the next save and the end, is longer than
+        /// the loop's end-snapping sliver short of the end (so the loop would take h itself), and is not the last allowed.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly bool Plain(LoopOptions opt)
+        {
+            T plain = T.And(T.And(T.Less(Tau + H, _limit), T.Less(H * T.From(1 + 1e-9), _tauEnd - Tau)), T.Less(Steps, _lastStep));
+            return !T.Any(T.AndNot(Active, plain));
+        }
+
+        /// <summary>The step's signed start time (forward solves skip the exact multiplication by 1, as the loop does).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly T T0(LoopOptions opt) => opt.Direction == 1 ? Tau : T.From(opt.Direction) * Tau;
+
+        /// <summary>The step's signed length.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly T HReal(LoopOptions opt) => opt.Direction == 1 ? H : T.From(opt.Direction) * H;
+
+        /// <summary>The controller's squared error norm, as the loop forms it.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly T ErrorNorm<TCtl>(in TCtl ctl, in TY err, in TY y1) where TCtl : struct, IStepSizeController<T>
+            => TCtl.MaxNorm ? TY.MaxSquaredScaled(err, Y, y1, ctl.Rtol, ctl.Atol) : TY.SumSquaredScaled(err, Y, y1, ctl.Rtol, ctl.Atol) * T.From(1.0 / TY.Dim);
+
+        /// <summary>Whether the error is finite in every active lane (a non-finite one is the loop's to handle).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly bool Finite(T norm) => !T.Any(T.AndNot(Active, T.IsFinite(norm)));
+
+        /// <summary>Adapts the step and keeps the step's end in the lanes that accept it, as the loop does.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Take<TSolver, TTerm, TCtl, TC>(ref TSolver solver, ref TCtl ctl, in TTerm term, T norm, in TY y1, in TF fLast, LoopOptions opt)
+            where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
+            where TTerm : struct, ITerm<T, TY, TC, TF>
+            where TCtl : struct, IStepSizeController<T>
+        {
+            ctl.AdaptRun(Active, norm, H, out T accept, out T hNext, out Failed);
+            solver.Commit(accept);
+            T tauNew = Tau + H;
+            TF fNew = TSolver.Fsal ? fLast : term.Vf(T.From(opt.Direction) * tauNew, y1);
+            Y = TY.Select(accept, y1, Y);
+            Tau = T.Select(accept, tauNew, Tau);
+            F = TF.Select(accept, fNew, F);
+            H = T.Select(Active, hNext, H);
+            Rejected = T.Select(T.AndNot(Active, accept), Rejected + T.One, Rejected);
+            Steps = T.Select(Active, Steps + T.One, Steps);
+        }
+
+        /// <summary>Writes the run back; lanes that failed below dtmin end as the loop ends them. Returns those lanes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly T Store(ref LaneState<T, TY, TF> s)
+        {
+            s.Y = Y;
+            s.F0 = F;
+            s.Tau = Tau;
+            s.H = H;
+            s.Stats.Steps = Steps;
+            s.Stats.Rejected = Rejected;
+            if (T.Any(Failed))
+            {
+                s.Result = T.Select(Failed, T.From((double)ResultCode.DtMinReached), s.Result);
+                s.Active = T.AndNot(Active, Failed);
+                s.TauEnd = T.Select(Failed, Tau, s.TauEnd);
+            }
+            return Failed;
+        }
     }
 
     /// <summary>Whether the loop may take runs of plain steps: equal accepted steps, no events, nothing recorded per step.</summary>
@@ -393,6 +507,8 @@ public static partial class Integrator
         }
         // Runs need a step that is the same in every lane and every step: constant steps, nothing recorded per step.
         bool runs = Runs<TCtl, TSink, TEvent, T, TY>();
+        // Adaptive steps go in runs too, two groups at a time (AdaptiveRunPair).
+        bool aruns = HostRoots.AdaptiveRuns && TCtl.Adaptive && !TCtl.Clips && !TEvent.Enabled && !TSink.RecordsSteps && TSolver.AdaptiveRuns;
         var run = runs ? new RunBuffers<TSolver, T, TY, TF, TTerm>(groups.Length) : default;
         while (live > 0)
         {
@@ -400,6 +516,24 @@ public static partial class Integrator
             {
                 int n = RunLength<TSolver, TTerm, TCtl, T, TY, TF>(groups, opt);
                 if (n > 0) runs = AdvanceRun<TSolver, TTerm, TCtl, T, TY, TC, TF>(groups, run, n, opt);
+            }
+            if (aruns)
+            {
+                for (int g = 0; g < groups.Length; g += 2)
+                {
+                    ref var a = ref groups[g];
+                    bool inA = T.Any(a.S.Active), inB = g + 1 < groups.Length && T.Any(groups[g + 1].S.Active);
+                    T endedA = T.Zero, endedB = T.Zero;
+                    if (inA && inB) AdaptiveRunPair<TSolver, TTerm, TCtl, T, TY, TC, TF>(ref a, ref groups[g + 1], opt, out endedA, out endedB);
+                    else if (inA) endedA = AdaptiveRun<TSolver, TTerm, TCtl, T, TY, TC, TF>(ref a.Solver, ref a.S, a.Term, ref a.Ctl, ref a.K, opt);
+                    else if (inB)
+                    {
+                        ref var b = ref groups[g + 1];
+                        endedB = AdaptiveRun<TSolver, TTerm, TCtl, T, TY, TC, TF>(ref b.Solver, ref b.S, b.Term, ref b.Ctl, ref b.K, opt);
+                    }
+                    if (T.Any(endedA)) live -= FinishRun<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(endedA, ref a, ref sink, ev, ref refill, opt);
+                    if (T.Any(endedB)) live -= FinishRun<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(endedB, ref groups[g + 1], ref sink, ev, ref refill, opt);
+                }
             }
             for (int g = 0; g < groups.Length; g++)
             {
@@ -411,6 +545,23 @@ public static partial class Integrator
                 if (!T.Any(grp.S.Active)) live--;
             }
         }
+    }
+
+    /// <summary>Finishes and refills the lanes an adaptive run ended; 1 if that left the group without active lanes.</summary>
+    private static int FinishRun<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(T ended, ref LaneGroup<TSolver, TTerm, TCtl, T, TY, TF> grp,
+        ref TSink sink, in TEvent ev, ref TRefill refill, LoopOptions opt)
+        where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where TCtl : struct, IStepSizeController<T>
+        where TSink : struct, ISaveSink<T, TY>
+        where TEvent : struct, IEvent<T, TY>
+        where TRefill : struct, IRefill<TTerm, T, TY>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        HostRoots.FinishAndRefill<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(ended, ref grp.S, ref grp.Term, ref grp.Ctl, ref sink, ev, ref refill, opt);
+        return T.Any(grp.S.Active) ? 0 : 1;
     }
 
     /// <summary>Longest run of plain constant steps every fully active group can take (0 = none), marking those groups.</summary>

@@ -37,6 +37,12 @@ public interface IStepSizeController<T> where T : struct, IScalar<T>
     /// the host.
     /// </summary>
     void AdaptInline(T active, T errorMeanSquare, T h, out T accept, out T hNext, out T dtMinFailed);
+    /// <summary>
+    /// <see cref="Adapt"/> for the host's runs of adaptive steps (the same bits): inlined, with rarely used parts (a PID
+    /// controller's P and D terms) a JIT root of their own, so that a run of two lane groups fits the JIT's inlining
+    /// budget (bench/README.md).
+    /// </summary>
+    void AdaptRun(T active, T errorMeanSquare, T h, out T accept, out T hNext, out T dtMinFailed);
     /// <summary>Forgets error history in the lanes of <paramref name="mask"/> (a new member starts there).</summary>
     void Reset(T mask);
     /// <summary>The first step of a member (its dt0, or the automatic choice) clamped to the controller's [dtmin, dtmax].</summary>
@@ -77,6 +83,10 @@ public struct ConstantStepSize<T> : IStepSizeController<T> where T : struct, ISc
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly void AdaptInline(T active, T errorMeanSquare, T h, out T accept, out T hNext, out T dtMinFailed)
+        => Adapt(active, errorMeanSquare, h, out accept, out hNext, out dtMinFailed);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly void AdaptRun(T active, T errorMeanSquare, T h, out T accept, out T hNext, out T dtMinFailed)
         => Adapt(active, errorMeanSquare, h, out accept, out hNext, out dtMinFailed);
     /// <inheritdoc/>
     public readonly void Reset(T mask) { }
@@ -146,6 +156,45 @@ public struct PidController<T> : IStepSizeController<T> where T : struct, IScala
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AdaptInline(T active, T errorMeanSquare, T h, out T accept, out T hNext, out T dtMinFailed)
+        => AdaptCore<InlineHistory>(active, errorMeanSquare, h, out accept, out hNext, out dtMinFailed);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AdaptRun(T active, T errorMeanSquare, T h, out T accept, out T hNext, out T dtMinFailed)
+        => AdaptCore<RootHistory>(active, errorMeanSquare, h, out accept, out hNext, out dtMinFailed);
+
+    /// <summary>
+    /// How <see cref="AdaptCore"/> applies the P and D terms (the error history): inlined, or through a JIT root of its
+    /// own. A type, not a flag: ILGPU compiles a call even where a constant makes it dead.
+    /// </summary>
+    private interface IHistory
+    {
+        static abstract T Apply(in PidController<T> c, T factor);
+    }
+
+    private readonly struct InlineHistory : IHistory
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static T Apply(in PidController<T> c, T factor) => c.History(factor);
+    }
+
+    private readonly struct RootHistory : IHistory
+    {
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+        public static T Apply(in PidController<T> c, T factor) => c.History(factor);
+    }
+
+    /// <summary>The step factor times the P and D terms: εₙ₋₁^(−β₂) and εₙ₋₂^(−β₃), in that order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly T History(T factor)
+    {
+        if (_beta2 != 0) factor = factor * T.PowApprox(_prev1, -_beta2);
+        if (_beta3 != 0) factor = factor * T.PowApprox(_prev2, -_beta3);
+        return factor;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AdaptCore<THistory>(T active, T errorMeanSquare, T h, out T accept, out T hNext, out T dtMinFailed) where THistory : IHistory
     {
         // A NaN error compares false: rejected, and shrunk by factormin below.
         T finite = T.IsFinite(errorMeanSquare);
@@ -154,8 +203,7 @@ public struct PidController<T> : IStepSizeController<T> where T : struct, IScala
         // a zero error gives factormax; a non-finite one is replaced by factormin after the clamps.
         T err = T.Max(errorMeanSquare, T.From(1e-300));
         T factor = T.PowApproxScaled(_safety, err, -_beta1);
-        if (_beta2 != 0) factor = factor * T.PowApprox(_prev1, -_beta2);
-        if (_beta3 != 0) factor = factor * T.PowApprox(_prev2, -_beta3);
+        if (_beta2 != 0 || _beta3 != 0) factor = THistory.Apply(this, factor);
         T upper = T.Select(accept, T.From(_factorMax), T.One);
         factor = T.Min(T.Max(factor, T.From(_factorMin)), upper);
         factor = T.Select(finite, factor, T.From(_factorMin));
@@ -306,6 +354,10 @@ public struct TimedController<TCtl, T> : IStepSizeController<T>
     public void AdaptInline(T active, T errorMeanSquare, T h, out T accept, out T hNext, out T dtMinFailed)
         => _inner.AdaptInline(active, errorMeanSquare, h, out accept, out hNext, out dtMinFailed);
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AdaptRun(T active, T errorMeanSquare, T h, out T accept, out T hNext, out T dtMinFailed)
+        => _inner.AdaptRun(active, errorMeanSquare, h, out accept, out hNext, out dtMinFailed);
+    /// <inheritdoc/>
     public void Reset(T mask) => _inner.Reset(mask);
     /// <inheritdoc/>
     public readonly T ClampFirstStep(T h) => _inner.ClampFirstStep(h);
@@ -381,6 +433,10 @@ public struct MaxNormController<TCtl, T> : IStepSizeController<T>
     public void AdaptInline(T active, T errorMeanSquare, T h, out T accept, out T hNext, out T dtMinFailed)
         => _inner.AdaptInline(active, errorMeanSquare, h, out accept, out hNext, out dtMinFailed);
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AdaptRun(T active, T errorMeanSquare, T h, out T accept, out T hNext, out T dtMinFailed)
+        => _inner.AdaptRun(active, errorMeanSquare, h, out accept, out hNext, out dtMinFailed);
+    /// <inheritdoc/>
     public void Reset(T mask) => _inner.Reset(mask);
     /// <inheritdoc/>
     public readonly T ClampFirstStep(T h) => _inner.ClampFirstStep(h);
@@ -422,6 +478,10 @@ public struct InlineController<TCtl, T> : IStepSizeController<T>
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AdaptInline(T active, T errorMeanSquare, T h, out T accept, out T hNext, out T dtMinFailed)
+        => _inner.AdaptInline(active, errorMeanSquare, h, out accept, out hNext, out dtMinFailed);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AdaptRun(T active, T errorMeanSquare, T h, out T accept, out T hNext, out T dtMinFailed)
         => _inner.AdaptInline(active, errorMeanSquare, h, out accept, out hNext, out dtMinFailed);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
