@@ -180,8 +180,11 @@ public struct PidController<T> : IStepSizeController<T> where T : struct, IScala
 
     private readonly struct RootHistory : IHistory
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static T Apply(in PidController<T> c, T factor) => c._beta2 != 0 || c._beta3 != 0 ? Root(c, factor) : factor;
+
         [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-        public static T Apply(in PidController<T> c, T factor) => c.History(factor);
+        private static T Root(in PidController<T> c, T factor) => c.History(factor);
     }
 
     /// <summary>The step factor times the P and D terms: εₙ₋₁^(−β₂) and εₙ₋₂^(−β₃), in that order.</summary>
@@ -203,7 +206,7 @@ public struct PidController<T> : IStepSizeController<T> where T : struct, IScala
         // a zero error gives factormax; a non-finite one is replaced by factormin after the clamps.
         T err = T.Max(errorMeanSquare, T.From(1e-300));
         T factor = T.PowApproxScaled(_safety, err, -_beta1);
-        if (_beta2 != 0 || _beta3 != 0) factor = THistory.Apply(this, factor);
+        factor = THistory.Apply(this, factor);
         T upper = T.Select(accept, T.From(_factorMax), T.One);
         factor = T.Min(T.Max(factor, T.From(_factorMin)), upper);
         factor = T.Select(finite, factor, T.From(_factorMin));
