@@ -247,26 +247,8 @@ public static partial class Integrator
             T na = ra.ErrorNorm<TCtl>(a.Ctl, erra, y1a);
             T nb = rb.ErrorNorm<TCtl>(b.Ctl, errb, y1b);
             if (!ra.Finite(na) || !rb.Finite(nb)) break;
-            // RunLanes.Take for each group, written out: the JIT sizes a root's inlining budget by the root's own IL.
-            a.Ctl.AdaptRun(ra.Active, na, ra.H, out T acceptA, out T hNextA, out ra.Failed);
-            b.Ctl.AdaptRun(rb.Active, nb, rb.H, out T acceptB, out T hNextB, out rb.Failed);
-            sa.Commit(acceptA);
-            sb.Commit(acceptB);
-            T tauNewA = ra.Tau + ra.H, tauNewB = rb.Tau + rb.H;
-            TF fNewA = TSolver.Fsal ? fa : ta.Vf(T.From(opt.Direction) * tauNewA, y1a);
-            TF fNewB = TSolver.Fsal ? fb : tb.Vf(T.From(opt.Direction) * tauNewB, y1b);
-            ra.Y = TY.Select(acceptA, y1a, ra.Y);
-            rb.Y = TY.Select(acceptB, y1b, rb.Y);
-            ra.Tau = T.Select(acceptA, tauNewA, ra.Tau);
-            rb.Tau = T.Select(acceptB, tauNewB, rb.Tau);
-            ra.F = TF.Select(acceptA, fNewA, ra.F);
-            rb.F = TF.Select(acceptB, fNewB, rb.F);
-            ra.H = T.Select(ra.Active, hNextA, ra.H);
-            rb.H = T.Select(rb.Active, hNextB, rb.H);
-            ra.Rejected = T.Select(T.AndNot(ra.Active, acceptA), ra.Rejected + T.One, ra.Rejected);
-            rb.Rejected = T.Select(T.AndNot(rb.Active, acceptB), rb.Rejected + T.One, rb.Rejected);
-            ra.Steps = T.Select(ra.Active, ra.Steps + T.One, ra.Steps);
-            rb.Steps = T.Select(rb.Active, rb.Steps + T.One, rb.Steps);
+            ra.Take<TSolver, TTerm, TCtl, TC>(ref sa, ref a.Ctl, ta, na, y1a, fa, opt);
+            rb.Take<TSolver, TTerm, TCtl, TC>(ref sb, ref b.Ctl, tb, nb, y1b, fb, opt);
             if (T.Any(T.Or(ra.Failed, rb.Failed))) break;
         }
         a.Solver = sa;
