@@ -9,9 +9,10 @@ using Diffrax.Solvers.Terms;
 namespace Diffrax.Solvers.Ensembles;
 
 /// <summary>
-/// Solves an ensemble on the CPU: SIMD lanes × threads. Each thread runs one lane group through the one
-/// integrate loop; a lane whose member finishes takes the next unsolved member (lane refill), so members with
-/// very different step counts keep every lane busy. Results do not depend on thread count, lane width or order:
+/// Solves an ensemble on the CPU: SIMD lanes × threads. Each thread runs its lane groups through the one
+/// integrate loop (two groups whose steps alternate for adaptive steps, four for constant steps); a lane whose member
+/// finishes takes the next unsolved member (lane refill), so members with very different step counts keep every lane
+/// busy. Results do not depend on thread count, lane width or order:
 /// every member is solved from its own inputs only.
 /// </summary>
 public static class EnsembleRunner
@@ -19,7 +20,11 @@ public static class EnsembleRunner
     /// <summary>Lane groups per thread for constant-step ensembles (<see cref="Integrator.RunGroups"/>); measured in bench/README.md.</summary>
     public static int LaneGroups { get; set; } = 4;
 
-    /// <summary>Lane groups per thread for adaptive ensembles (runs of two groups at a time, <see cref="Integrator.RunGroups"/>).</summary>
+    /// <summary>
+    /// Lane groups per thread for adaptive ensembles: 2 steps two groups in alternation (<see cref="Integrator.RunGroups"/>,
+    /// 1.35–1.5× one group, bench/README.md); 1 runs one group. Used where the loop takes adaptive runs
+    /// (<see cref="Integrator.TakesAdaptiveRuns"/>); otherwise one group.
+    /// </summary>
     public static int AdaptiveLaneGroups { get; set; } = 2;
 
     /// <summary>
@@ -110,15 +115,16 @@ public static class EnsembleRunner
         where T : struct, IScalar<T>
         where TY : struct, IState<TY, T>
     {
-        // The worker's lane state, term, controller and stages on one 64-byte boundary: every vector load and store of
-        // the loop then stays within a cache line (bench/README.md measures what the split accesses cost).
-        if (AdaptiveLaneGroups > 1)
+        // Two lane groups whose adaptive steps alternate in runs (Integrator.AdaptiveRunPair), where the loop takes runs.
+        if (AdaptiveLaneGroups > 1 && Integrator.TakesAdaptiveRuns<TSolver, OdeTerm<TModel, T, TY>, TCtl, EnsembleSink<T, TY>, NoEvent<T, TY>, T, TY, T, TY>())
         {
             var groups = GroupStorage.Allocate<LaneGroup<TSolver, OdeTerm<TModel, T, TY>, TCtl, T, TY, TY>>(AdaptiveLaneGroups);
             Integrator.RunGroups<TSolver, OdeTerm<TModel, T, TY>, TCtl, EnsembleSink<T, TY>, NoEvent<T, TY>, EnsembleRefill<TModel, T, TY>, T, TY, T, TY>(
                 groups, ctl, ref sink, default(NoEvent<T, TY>), ref refill, opt);
             return;
         }
+        // The worker's lane state, term, controller and stages on one 64-byte boundary: every vector load and store of
+        // the loop then stays within a cache line (bench/README.md measures what the split accesses cost).
         var work = GroupStorage.Allocate<LaneGroup<TSolver, OdeTerm<TModel, T, TY>, TCtl, T, TY, TY>>(1);
         ref var w = ref work[0];
         w.S.Member = T.From(-1);

@@ -161,7 +161,7 @@ public static partial class Integrator
         // Constant steps with nothing recorded per step go in runs of plain steps between saves (as RunGroups does for
         // CPU lane groups); the loop takes the steps around saves and the end one at a time.
         bool runs = Runs<TCtl, TSink, TEvent, T, TY>();
-        bool aruns = TRoots.AdaptiveRuns && TCtl.Adaptive && !TCtl.Clips && !TEvent.Enabled && !TSink.RecordsSteps && TSolver.AdaptiveRuns;
+        bool aruns = TRoots.AdaptiveRuns && TakesAdaptiveRuns<TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>();
         while (T.Any(s.Active))
         {
             if (runs && T.All(s.Active))
@@ -352,6 +352,22 @@ public static partial class Integrator
         }
     }
 
+    /// <summary>
+    /// Whether the host loop takes plain adaptive steps in runs (<see cref="AdaptiveRun"/>): an adaptive controller that
+    /// never clips a step (no step or jump times), no events, nothing recorded per step, and a stepper whose step keeps
+    /// nothing between steps. The ensemble runner steps two lane groups at a time where it does (<see cref="RunGroups"/>).
+    /// </summary>
+    public static bool TakesAdaptiveRuns<TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>()
+        where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where TCtl : struct, IStepSizeController<T>
+        where TSink : struct, ISaveSink<T, TY>
+        where TEvent : struct, IEvent<T, TY>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+        => TCtl.Adaptive && !TCtl.Clips && !TEvent.Enabled && !TSink.RecordsSteps && TSolver.AdaptiveRuns;
+
     /// <summary>Whether the loop may take runs of plain steps: equal accepted steps, no events, nothing recorded per step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Runs<TCtl, TSink, TEvent, T, TY>()
@@ -454,12 +470,13 @@ public static partial class Integrator
     }
 
     /// <summary>
-    /// The loop over several lane groups, for CPU ensembles with constant steps: while every lane of a group is
+    /// The loop over several lane groups, for CPU ensembles. Constant steps: while every lane of a group is
     /// solving and no save, end or step limit is near, the groups advance together through runs of plain steps
     /// (<see cref="IRunStepper{TTerm, T, TY, TC, TF}.Advance"/>, the same arithmetic as the loop's step, with the
     /// groups interleaved so that one group's step overlaps the next one's in the processor, as a hand-written SIMD
-    /// loop over a chunk of members does); every other step goes through <see cref="StepUntilAnyFinishes"/> one
-    /// step at a time. Each group starts with a copy of <paramref name="ctl"/> and takes its first members from
+    /// loop over a chunk of members does). Adaptive steps (where <see cref="TakesAdaptiveRuns"/>): groups two by two
+    /// through <see cref="AdaptiveRunPair"/>, whose steps alternate. Every other step goes through
+    /// <see cref="StepUntilAnyFinishes"/> one step at a time. Each group starts with a copy of <paramref name="ctl"/> and takes its first members from
     /// <paramref name="refill"/>. Results, result codes and statistics are bit for bit those of <see cref="Run"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -490,7 +507,7 @@ public static partial class Integrator
         // Runs need a step that is the same in every lane and every step: constant steps, nothing recorded per step.
         bool runs = Runs<TCtl, TSink, TEvent, T, TY>();
         // Adaptive steps go in runs too, two groups at a time (AdaptiveRunPair).
-        bool aruns = HostRoots.AdaptiveRuns && TCtl.Adaptive && !TCtl.Clips && !TEvent.Enabled && !TSink.RecordsSteps && TSolver.AdaptiveRuns;
+        bool aruns = TakesAdaptiveRuns<TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>();
         var run = runs ? new RunBuffers<TSolver, T, TY, TF, TTerm>(groups.Length) : default;
         while (live > 0)
         {
