@@ -45,8 +45,6 @@ public struct InPlaceErkStepper<TTab, TModel, T, TY> : ISolverStepper<OdeTerm<TM
     /// <inheritdoc/>
     public static int RunChunk => 0;
     /// <inheritdoc/>
-    public static bool AdaptiveRuns => true;
-    /// <inheritdoc/>
     public static int DenseEvaluations => TTab.DenseStages;
 
     /// <summary>The tableau's coefficients, read once.</summary>
