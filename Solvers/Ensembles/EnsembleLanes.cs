@@ -74,12 +74,38 @@ internal struct EnsembleSink<T, TY>(EnsembleResult r, double[] saveTaus) : ISave
 {
     public static bool RecordsSteps => false;
 
+    /// <summary>
+    /// The first member when every lane is in <paramref name="mask"/> and the lanes hold consecutive members m₀, m₀ + 1,
+    /// … in lane order (lanes that a refill filled together); −1 otherwise.
+    /// </summary>
+    private static long Consecutive(ReadOnlySpan<double> mask, ReadOnlySpan<double> members)
+    {
+        double m0 = members[0];
+        if (!(m0 >= 0)) return -1;
+        for (int lane = 0; lane < members.Length; lane++)
+            if (mask[lane] == 0 || members[lane] != m0 + lane) return -1;
+        return (long)m0;
+    }
+
+    /// <summary>Whether every lane holds the same value.</summary>
+    private static bool Same(ReadOnlySpan<double> values)
+    {
+        for (int lane = 1; lane < values.Length; lane++)
+            if (values[lane] != values[0]) return false;
+        return true;
+    }
+
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public readonly T SaveTau(T member, T index)
     {
         Span<double> idx = stackalloc double[T.Width], mem = stackalloc double[T.Width], tau = stackalloc double[T.Width];
         T.ToLanes(index, idx);
         T.ToLanes(member, mem);
+        // Lanes that start together ask for the same save (every lane holding a member): one lookup.
+        double first = idx[0];
+        bool same = true;
+        for (int lane = 0; lane < T.Width; lane++) same &= idx[lane] == first && mem[lane] >= 0;
+        if (same) return T.From(first < saveTaus.Length ? saveTaus[(int)first] : double.PositiveInfinity);
         for (int lane = 0; lane < T.Width; lane++)
             tau[lane] = idx[lane] < saveTaus.Length && mem[lane] >= 0 ? saveTaus[(int)idx[lane]] : double.PositiveInfinity;
         return T.FromLanes(tau);
@@ -94,6 +120,14 @@ internal struct EnsembleSink<T, TY>(EnsembleResult r, double[] saveTaus) : ISave
         T.ToLanes(mask, msk);
         T.ToLanes(member, mem);
         T.ToLanes(index, idx);
+        long m0 = Consecutive(msk, mem);
+        if (m0 >= 0 && Same(idx))
+        {
+            // Every lane saves the same index for consecutive members: each component is one contiguous store.
+            long at0 = (long)idx[0] * m + m0;
+            for (int c = 0; c < TY.Dim; c++) T.ToLanes(TY.Get(y, c), r.Saved[c].AsSpan((int)at0, w));
+            return;
+        }
         for (int c = 0; c < TY.Dim; c++) T.ToLanes(TY.Get(y, c), ys.Slice(c * w, w));
         for (int lane = 0; lane < w; lane++)
         {
@@ -123,6 +157,25 @@ internal struct EnsembleSink<T, TY>(EnsembleResult r, double[] saveTaus) : ISave
         T.ToLanes(stats.Accepted, v.Slice(5 * w, w));
         T.ToLanes(stats.Rejected, v.Slice(6 * w, w));
         T.ToLanes(stats.Nfe, v.Slice(7 * w, w));
+        long m0 = Consecutive(v[..w], v.Slice(w, w));
+        if (m0 >= 0)
+        {
+            // Lanes that finish together with consecutive members (they started together): contiguous stores.
+            int at = (int)m0;
+            for (int c = 0; c < TY.Dim; c++) T.ToLanes(TY.Get(y, c), r.Final[c].AsSpan(at, w));
+            T.ToLanes(t, r.TFinal.AsSpan(at, w));
+            Span<ResultCode> results = r.Results.AsSpan(at, w);
+            Span<int> steps = r.Steps.AsSpan(at, w), accepted = r.Accepted.AsSpan(at, w), rejected = r.Rejected.AsSpan(at, w), nfe = r.Nfe.AsSpan(at, w);
+            for (int lane = 0; lane < w; lane++)
+            {
+                results[lane] = (ResultCode)(int)v[2 * w + lane];
+                steps[lane] = (int)v[4 * w + lane];
+                accepted[lane] = (int)v[5 * w + lane];
+                rejected[lane] = (int)v[6 * w + lane];
+                nfe[lane] = (int)v[7 * w + lane];
+            }
+            return;
+        }
         for (int c = 0; c < TY.Dim; c++) T.ToLanes(TY.Get(y, c), v.Slice((8 + c) * w, w));
         for (int lane = 0; lane < w; lane++)
         {
@@ -169,6 +222,17 @@ internal sealed class MemberLoader<T, TY>
     /// <summary>Parameter values per lane slot, in the model's order.</summary>
     public T[] LaneParams { get; }
 
+    /// <summary>How many members ahead of the one being loaded <see cref="Load"/> prefetches inputs.</summary>
+    private const int Lookahead = 32;
+
+    /// <summary>A hint to bring <paramref name="a"/>[<paramref name="i"/>] into the cache (nothing where out of range or on CPUs without SSE).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Prefetch(double[] a, long i)
+    {
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported || (ulong)i >= (ulong)a.Length) return;
+        fixed (double* q = &a[i]) System.Runtime.Intrinsics.X86.Sse.Prefetch0(q);
+    }
+
     /// <summary>The problem being solved.</summary>
     public EnsembleProblem Problem => p;
 
@@ -191,6 +255,10 @@ internal sealed class MemberLoader<T, TY>
             int m = _next++;
             mem[lane] = m;
             for (int c = 0; c < dim; c++) ys[c * w + lane] = p.Y0[(long)m * dim + c];
+            // The inputs of the members a few refills ahead: a refill comes every few dozen steps, too sparse for the
+            // hardware's stream prefetcher, and its loads missed the cache (bench/README.md).
+            Prefetch(p.Y0, ((long)m + Lookahead) * dim);
+            Prefetch(p.Params, ((long)m + Lookahead) * nParams);
             fresh[lane] = yes;
             any = true;
         }
