@@ -63,6 +63,8 @@ public struct LaneGroup<TSolver, TTerm, TCtl, T, TY, TF>
     public RkStages<TY> K;
     /// <summary>Whether the group takes part in the current run of constant steps.</summary>
     internal bool InRun;
+    /// <summary>Whether the group's last adaptive run left its next step to the loop's general step.</summary>
+    internal bool Blocked;
     /// <summary>During a run: the signed time dir·τ of the next step and the signed step dir·H.</summary>
     internal T RunT, RunH;
     /// <summary>During a run: the steps taken so far.</summary>
@@ -240,13 +242,20 @@ public static partial class Integrator
         var rb = new RunLanes<T, TY, TF>(b.S, opt);
         TSolver sa = a.Solver, sb = b.Solver;
         TTerm ta = a.Term, tb = b.Term;
-        while (ra.Plain(opt) && rb.Plain(opt))
+        // Only a group whose next step is not plain takes the loop's general step; the other goes on in the next run.
+        a.Blocked = b.Blocked = false;
+        while (true)
         {
+            a.Blocked = !ra.Plain(opt);
+            b.Blocked = !rb.Plain(opt);
+            if (a.Blocked || b.Blocked) break;
             sa.Step(ta, ra.T0(opt), ra.HReal(opt), ra.Y, ra.F, true, false, ref a.K, out TY y1a, out TY erra, out TF fa);
             sb.Step(tb, rb.T0(opt), rb.HReal(opt), rb.Y, rb.F, true, false, ref b.K, out TY y1b, out TY errb, out TF fb);
             T na = ra.ErrorNorm<TCtl>(a.Ctl, erra, y1a);
             T nb = rb.ErrorNorm<TCtl>(b.Ctl, errb, y1b);
-            if (!ra.Finite(na) || !rb.Finite(nb)) break;
+            a.Blocked = !ra.Finite(na);
+            b.Blocked = !rb.Finite(nb);
+            if (a.Blocked || b.Blocked) break;
             ra.Take<TSolver, TTerm, TCtl, TC>(ref sa, ref a.Ctl, ta, na, y1a, fa, opt);
             rb.Take<TSolver, TTerm, TCtl, TC>(ref sb, ref b.Ctl, tb, nb, y1b, fb, opt);
             if (T.Any(T.Or(ra.Failed, rb.Failed))) break;
@@ -524,11 +533,16 @@ public static partial class Integrator
                     bool inA = T.Any(a.S.Active), inB = g + 1 < groups.Length && T.Any(groups[g + 1].S.Active);
                     T endedA = T.Zero, endedB = T.Zero;
                     if (inA && inB) AdaptiveRunPair<TSolver, TTerm, TCtl, T, TY, TC, TF>(ref a, ref groups[g + 1], opt, out endedA, out endedB);
-                    else if (inA) endedA = AdaptiveRun<TSolver, TTerm, TCtl, T, TY, TC, TF>(ref a.Solver, ref a.S, a.Term, ref a.Ctl, ref a.K, opt);
+                    else if (inA)
+                    {
+                        endedA = AdaptiveRun<TSolver, TTerm, TCtl, T, TY, TC, TF>(ref a.Solver, ref a.S, a.Term, ref a.Ctl, ref a.K, opt);
+                        a.Blocked = !T.Any(endedA);
+                    }
                     else if (inB)
                     {
                         ref var b = ref groups[g + 1];
                         endedB = AdaptiveRun<TSolver, TTerm, TCtl, T, TY, TC, TF>(ref b.Solver, ref b.S, b.Term, ref b.Ctl, ref b.K, opt);
+                        b.Blocked = !T.Any(endedB);
                     }
                     if (T.Any(endedA)) live -= FinishRun<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(endedA, ref a, ref sink, ev, ref refill, opt);
                     if (T.Any(endedB)) live -= FinishRun<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(endedB, ref groups[g + 1], ref sink, ev, ref refill, opt);
@@ -537,7 +551,7 @@ public static partial class Integrator
             for (int g = 0; g < groups.Length; g++)
             {
                 ref var grp = ref groups[g];
-                if (!T.Any(grp.S.Active)) continue;
+                if (!T.Any(grp.S.Active) || (aruns && !grp.Blocked)) continue;
                 T finished = StepUntilAnyFinishes<HostRoots, TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(ref grp.Solver, ref grp.S, ref grp.Term, ref grp.Ctl, ref sink, ev, ref grp.K, opt, true);
                 if (!T.Any(finished)) continue;
                 HostRoots.FinishAndRefill<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(finished, ref grp.S, ref grp.Term, ref grp.Ctl, ref sink, ev, ref refill, opt);
