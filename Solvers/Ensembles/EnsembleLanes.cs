@@ -242,6 +242,28 @@ internal sealed class MemberLoader<T, TY>
     {
         int dim = TY.Dim, w = T.Width;
         Span<double> fin = stackalloc double[w], mem = stackalloc double[w], fresh = stackalloc double[w], ys = stackalloc double[w * dim];
+        if (T.All(finished) && _end - _next >= w)
+        {
+            // Every lane takes the next member of the claimed block: w consecutive members, whose inputs are contiguous.
+            int m0 = _next;
+            _next += w;
+            ReadOnlySpan<double> y0s = p.Y0.AsSpan(m0 * dim, w * dim), ps = p.Params.AsSpan(m0 * nParams, w * nParams);
+            for (int lane = 0; lane < w; lane++)
+            {
+                mem[lane] = m0 + lane;
+                for (int c = 0; c < dim; c++) ys[c * w + lane] = y0s[lane * dim + c];
+                for (int q = 0; q < nParams; q++) _params[q * w + lane] = ps[lane * nParams + q];
+            }
+            for (int i = 0; i < w * dim; i += 8) Prefetch(p.Y0, ((long)m0 + Lookahead) * dim + i);
+            for (int i = 0; i < w * nParams; i += 8) Prefetch(p.Params, ((long)m0 + Lookahead) * nParams + i);
+            member = T.FromLanes(mem);
+            tau = T.From(_dir * p.T0);
+            tauEnd = T.From(_dir * p.T1);
+            h = T.From(p.Dt0 is { } dt ? Math.Abs(dt) : 0);
+            for (int c = 0; c < dim; c++) TY.Set(ref y, c, T.FromLanes(ys.Slice(c * w, w)));
+            for (int q = 0; q < nParams; q++) LaneParams[q] = T.FromLanes(_params.AsSpan(q * w, w));
+            return T.True;
+        }
         T.ToLanes(finished, fin);
         T.ToLanes(member, mem);
         for (int c = 0; c < dim; c++) T.ToLanes(TY.Get(y, c), ys.Slice(c * w, w));
