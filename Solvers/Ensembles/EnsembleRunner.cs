@@ -22,7 +22,7 @@ public static class EnsembleRunner
 
     /// <summary>
     /// Lane groups per thread for adaptive ensembles: 2 steps two groups in alternation (<see cref="Integrator.RunGroups"/>,
-    /// 1.35–1.5× one group, bench/README.md); 1 runs one group. Used where the loop takes adaptive runs
+    /// 1.35–1.6× one group, bench/README.md); 1 runs one group. Used where the loop takes adaptive runs
     /// (<see cref="Integrator.TakesAdaptiveRuns"/>); otherwise one group.
     /// </summary>
     public static int AdaptiveLaneGroups { get; set; } = 2;
