@@ -211,7 +211,7 @@ public static partial class Integrator
         var r = new RunLanes<T, TY, TF>(s, opt);
         TSolver sv = solver;
         TTerm tm = term;
-        while (r.Plain(opt))
+        while (r.Plain())
         {
             sv.Step(tm, r.T0(opt), r.HReal(opt), r.Y, r.F, true, false, ref k, out TY y1, out TY err, out TF fLast);
             T norm = r.ErrorNorm<TCtl>(ctl, err, y1);
@@ -246,8 +246,8 @@ public static partial class Integrator
         a.Blocked = b.Blocked = false;
         while (true)
         {
-            a.Blocked = !ra.Plain(opt);
-            b.Blocked = !rb.Plain(opt);
+            a.Blocked = !ra.Plain();
+            b.Blocked = !rb.Plain();
             if (a.Blocked || b.Blocked) break;
             sa.Step(ta, ra.T0(opt), ra.HReal(opt), ra.Y, ra.F, true, false, ref a.K, out TY y1a, out TY erra, out TF fa);
             sb.Step(tb, rb.T0(opt), rb.HReal(opt), rb.Y, rb.F, true, false, ref b.K, out TY y1b, out TY errb, out TF fb);
@@ -299,7 +299,7 @@ public static partial class Integrator
         /// the loop's end-snapping sliver short of the end (so the loop would take h itself), and is not the last allowed.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public readonly bool Plain(LoopOptions opt)
+        public readonly bool Plain()
         {
             T plain = T.And(T.And(T.Less(Tau + H, _limit), T.Less(H * T.From(1 + 1e-9), _tauEnd - Tau)), T.Less(Steps, _lastStep));
             return !T.Any(T.AndNot(Active, plain));
