@@ -22,8 +22,11 @@ public interface IStepSizeController<T> where T : struct, IScalar<T>
     /// RMS norm. A type-level choice, so the loop compiles only the norm it uses.
     /// </summary>
     static abstract bool MaxNorm { get; }
-    /// <summary>Whether <see cref="Clip"/> can shorten a step or end it on a jump (step or jump times); false: it never does.</summary>
-    static virtual bool Clips => false;
+    /// <summary>
+    /// Whether <see cref="Clip"/> can shorten a step or end it on a jump (step or jump times); false promises it never
+    /// does, which lets the host loop take plain adaptive steps in runs. The default is the safe answer.
+    /// </summary>
+    static virtual bool Clips => true;
     /// <summary>
     /// Judges a step of length <paramref name="h"/> whose scaled error has the squared norm <paramref name="errorMeanSquare"/>
     /// (the mean square for the RMS norm, the largest square for the max norm: ≤ 1 passes; NaN counts as +∞). The loop passes the square so that no square root
@@ -68,6 +71,8 @@ public struct ConstantStepSize<T> : IStepSizeController<T> where T : struct, ISc
     public static bool PlainSteps => true;
     /// <inheritdoc/>
     public static bool MaxNorm => false;
+    /// <inheritdoc/>
+    public static bool Clips => false;
     /// <inheritdoc/>
     public readonly T Rtol => T.Zero;
     /// <inheritdoc/>
@@ -143,6 +148,8 @@ public struct PidController<T> : IStepSizeController<T> where T : struct, IScala
     public static bool Adaptive => true;
     /// <inheritdoc/>
     public static bool MaxNorm => false;
+    /// <inheritdoc/>
+    public static bool Clips => false;
     /// <inheritdoc/>
     public readonly T Rtol => _rtol;
     /// <inheritdoc/>
