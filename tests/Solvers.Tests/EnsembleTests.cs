@@ -329,6 +329,35 @@ public class AdaptiveRunTests
         _ => EnsembleRunner.Run<Dopri5, Lorenz<Lane16>, Lane16, Vec3<Lane16>>(p, threads: 2),
     };
 
+    /// <summary>
+    /// One lane group per thread (single runs) and two (paired runs) give the same bits. Other tests may run while the
+    /// setting is changed; their results do not depend on it either.
+    /// </summary>
+    [Fact]
+    public void PairedRuns_EqualSingleGroupRuns_BitForBit()
+    {
+        var p = Problem(61, new PidOptions { Rtol = 1e-7, Atol = 1e-9, DtMin = 5e-3 }, 170, 3);
+        int before = EnsembleRunner.AdaptiveLaneGroups;
+        try
+        {
+            EnsembleRunner.AdaptiveLaneGroups = 1;
+            var one = Solve("lane8", p);
+            EnsembleRunner.AdaptiveLaneGroups = 2;
+            var two = Solve("lane8", p);
+            Assert.True(one.Rejected.Sum() > 10 && one.Results.Distinct().Count() >= 3, "the problem should reach the runs' exits");
+            Assert.Equal(one.Results, two.Results);
+            Assert.Equal(one.Steps, two.Steps);
+            Assert.Equal(one.Rejected, two.Rejected);
+            Assert.Equal(one.Nfe, two.Nfe);
+            for (int c = 0; c < 3; c++)
+            {
+                Assert.Equal(one.Final[c], two.Final[c]);
+                Assert.Equal(one.Saved[c], two.Saved[c]);
+            }
+        }
+        finally { EnsembleRunner.AdaptiveLaneGroups = before; }
+    }
+
     [Theory]
     [InlineData("f64", "rms")]
     [InlineData("lane8", "rms")]
