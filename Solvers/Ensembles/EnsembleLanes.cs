@@ -242,6 +242,8 @@ internal sealed class MemberLoader<T, TY>
     {
         int dim = TY.Dim, w = T.Width;
         Span<double> fin = stackalloc double[w], mem = stackalloc double[w], fresh = stackalloc double[w], ys = stackalloc double[w * dim];
+        double yes = T.GetLane(T.True, 0);
+        bool any = false;
         if (T.All(finished) && _end - _next >= w)
         {
             // Every lane takes the next member of the claimed block: w consecutive members, whose inputs are contiguous.
@@ -251,46 +253,42 @@ internal sealed class MemberLoader<T, TY>
             for (int lane = 0; lane < w; lane++)
             {
                 mem[lane] = m0 + lane;
+                fresh[lane] = yes;
                 for (int c = 0; c < dim; c++) ys[c * w + lane] = y0s[lane * dim + c];
                 for (int q = 0; q < nParams; q++) _params[q * w + lane] = ps[lane * nParams + q];
             }
             for (int i = 0; i < w * dim; i += 8) Prefetch(p.Y0, ((long)m0 + Lookahead) * dim + i);
             for (int i = 0; i < w * nParams; i += 8) Prefetch(p.Params, ((long)m0 + Lookahead) * nParams + i);
-            member = T.FromLanes(mem);
-            tau = T.From(_dir * p.T0);
-            tauEnd = T.From(_dir * p.T1);
-            h = T.From(p.Dt0 is { } dt ? Math.Abs(dt) : 0);
-            for (int c = 0; c < dim; c++) TY.Set(ref y, c, T.FromLanes(ys.Slice(c * w, w)));
-            for (int q = 0; q < nParams; q++) LaneParams[q] = T.FromLanes(_params.AsSpan(q * w, w));
-            return T.True;
-        }
-        T.ToLanes(finished, fin);
-        T.ToLanes(member, mem);
-        for (int c = 0; c < dim; c++) T.ToLanes(TY.Get(y, c), ys.Slice(c * w, w));
-        double yes = T.GetLane(T.True, 0);
-        bool any = false;
-        for (int lane = 0; lane < w; lane++)
-        {
-            fresh[lane] = 0;
-            if (fin[lane] == 0) continue;
-            if (_next >= _end && !queue.TryClaim(out _next, out _end)) { mem[lane] = -1; continue; }
-            int m = _next++;
-            mem[lane] = m;
-            for (int c = 0; c < dim; c++) ys[c * w + lane] = p.Y0[(long)m * dim + c];
-            // The inputs of the members a few refills ahead: a refill comes every few dozen steps, too sparse for the
-            // hardware's stream prefetcher, and its loads missed the cache (bench/README.md).
-            Prefetch(p.Y0, ((long)m + Lookahead) * dim);
-            Prefetch(p.Params, ((long)m + Lookahead) * nParams);
-            fresh[lane] = yes;
             any = true;
         }
-        // Parameters come from each lane's member id, fresh or not: the loader serves several lane groups, so
-        // values left over from the last load may belong to another group's lanes.
-        for (int lane = 0; lane < w; lane++)
+        else
         {
-            if (mem[lane] < 0) continue;
-            long m = (long)mem[lane];
-            for (int q = 0; q < nParams; q++) _params[q * w + lane] = p.Params[m * nParams + q];
+            T.ToLanes(finished, fin);
+            T.ToLanes(member, mem);
+            for (int c = 0; c < dim; c++) T.ToLanes(TY.Get(y, c), ys.Slice(c * w, w));
+            for (int lane = 0; lane < w; lane++)
+            {
+                fresh[lane] = 0;
+                if (fin[lane] == 0) continue;
+                if (_next >= _end && !queue.TryClaim(out _next, out _end)) { mem[lane] = -1; continue; }
+                int m = _next++;
+                mem[lane] = m;
+                for (int c = 0; c < dim; c++) ys[c * w + lane] = p.Y0[(long)m * dim + c];
+                // The inputs of the members a few refills ahead: a refill comes every few dozen steps, too sparse for the
+                // hardware's stream prefetcher, and its loads missed the cache (bench/README.md).
+                Prefetch(p.Y0, ((long)m + Lookahead) * dim);
+                Prefetch(p.Params, ((long)m + Lookahead) * nParams);
+                fresh[lane] = yes;
+                any = true;
+            }
+            // Parameters come from each lane's member id, fresh or not: the loader serves several lane groups, so
+            // values left over from the last load may belong to another group's lanes.
+            for (int lane = 0; lane < w; lane++)
+            {
+                if (mem[lane] < 0) continue;
+                long m = (long)mem[lane];
+                for (int q = 0; q < nParams; q++) _params[q * w + lane] = p.Params[m * nParams + q];
+            }
         }
         member = T.FromLanes(mem);
         T freshMask = T.FromLanes(fresh);

@@ -533,19 +533,10 @@ public static partial class Integrator
                     bool inA = T.Any(a.S.Active), inB = g + 1 < groups.Length && T.Any(groups[g + 1].S.Active);
                     T endedA = T.Zero, endedB = T.Zero;
                     if (inA && inB) AdaptiveRunPair<TSolver, TTerm, TCtl, T, TY, TC, TF>(ref a, ref groups[g + 1], opt, out endedA, out endedB);
-                    else if (inA)
-                    {
-                        endedA = AdaptiveRun<TSolver, TTerm, TCtl, T, TY, TC, TF>(ref a.Solver, ref a.S, a.Term, ref a.Ctl, ref a.K, opt);
-                        a.Blocked = !T.Any(endedA);
-                    }
-                    else if (inB)
-                    {
-                        ref var b = ref groups[g + 1];
-                        endedB = AdaptiveRun<TSolver, TTerm, TCtl, T, TY, TC, TF>(ref b.Solver, ref b.S, b.Term, ref b.Ctl, ref b.K, opt);
-                        b.Blocked = !T.Any(endedB);
-                    }
-                    if (T.Any(endedA)) live -= FinishRun<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(endedA, ref a, ref sink, ev, ref refill, opt);
-                    if (T.Any(endedB)) live -= FinishRun<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(endedB, ref groups[g + 1], ref sink, ev, ref refill, opt);
+                    else if (inA) endedA = AdaptiveRunGroup<TSolver, TTerm, TCtl, T, TY, TC, TF>(ref a, opt);
+                    else if (inB) endedB = AdaptiveRunGroup<TSolver, TTerm, TCtl, T, TY, TC, TF>(ref groups[g + 1], opt);
+                    if (T.Any(endedA)) live -= FinishGroup<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(endedA, ref a, ref sink, ev, ref refill, opt);
+                    if (T.Any(endedB)) live -= FinishGroup<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(endedB, ref groups[g + 1], ref sink, ev, ref refill, opt);
                 }
             }
             for (int g = 0; g < groups.Length; g++)
@@ -553,15 +544,27 @@ public static partial class Integrator
                 ref var grp = ref groups[g];
                 if (!T.Any(grp.S.Active) || (aruns && !grp.Blocked)) continue;
                 T finished = StepUntilAnyFinishes<HostRoots, TSolver, TTerm, TCtl, TSink, TEvent, T, TY, TC, TF>(ref grp.Solver, ref grp.S, ref grp.Term, ref grp.Ctl, ref sink, ev, ref grp.K, opt, true);
-                if (!T.Any(finished)) continue;
-                HostRoots.FinishAndRefill<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(finished, ref grp.S, ref grp.Term, ref grp.Ctl, ref sink, ev, ref refill, opt);
-                if (!T.Any(grp.S.Active)) live--;
+                if (T.Any(finished)) live -= FinishGroup<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(finished, ref grp, ref sink, ev, ref refill, opt);
             }
         }
     }
 
-    /// <summary>Finishes and refills the lanes an adaptive run ended; 1 if that left the group without active lanes.</summary>
-    private static int FinishRun<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(T ended, ref LaneGroup<TSolver, TTerm, TCtl, T, TY, TF> grp,
+    /// <summary>One group's adaptive run (<see cref="AdaptiveRun"/>); the group is blocked unless the run ended lanes itself.</summary>
+    private static T AdaptiveRunGroup<TSolver, TTerm, TCtl, T, TY, TC, TF>(ref LaneGroup<TSolver, TTerm, TCtl, T, TY, TF> grp, LoopOptions opt)
+        where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
+        where TTerm : struct, ITerm<T, TY, TC, TF>
+        where TCtl : struct, IStepSizeController<T>
+        where T : struct, IScalar<T>
+        where TY : struct, IState<TY, T>
+        where TF : struct, IState<TF, T>
+    {
+        T ended = AdaptiveRun<TSolver, TTerm, TCtl, T, TY, TC, TF>(ref grp.Solver, ref grp.S, grp.Term, ref grp.Ctl, ref grp.K, opt);
+        grp.Blocked = !T.Any(ended);
+        return ended;
+    }
+
+    /// <summary>Finishes and refills a group's lanes in <paramref name="ended"/>; 1 if that left the group without active lanes.</summary>
+    private static int FinishGroup<TSolver, TTerm, TCtl, TSink, TEvent, TRefill, T, TY, TC, TF>(T ended, ref LaneGroup<TSolver, TTerm, TCtl, T, TY, TF> grp,
         ref TSink sink, in TEvent ev, ref TRefill refill, LoopOptions opt)
         where TSolver : struct, ISolverStepper<TTerm, T, TY, TC, TF>
         where TTerm : struct, ITerm<T, TY, TC, TF>
